@@ -1,0 +1,50 @@
+# The two commands: `make run` serves the API with seeds loaded; `make test` runs every test.
+# Both install what they need first (virtualenv, Python packages, Elasticsearch, browser).
+
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+ES      := scripts/elasticsearch
+ES_URL  ?= $(shell $(ES) url)
+export ES_URL
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint es-start es-stop es-status seed bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	scripts/install-system-deps
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project with its test tools
+
+es-start: ## start the local Elasticsearch (or check ES_URL)
+	$(ES) start
+
+es-stop: ## stop the local Elasticsearch
+	$(ES) stop
+
+es-status: ## is Elasticsearch up?
+	$(ES) status
+
+seed: install es-start ## load seeds/ into the index (idempotent)
+	$(BIN)/flask --app api ingest seeds/
+
+run: install es-start seed ## serve the API on http://127.0.0.1:8000 with the seeds loaded
+	exec $(BIN)/gunicorn -c gunicorn.conf.py
+
+test: install es-start ## run the whole test suite against the real Elasticsearch
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: install ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install es-start ## run every benchmark (see bench/README.md)
+	$(BIN)/python bench/extraction.py

@@ -1,0 +1,78 @@
+"""Article metadata API: the application factory.
+
+`create_app` wires everything in one readable order: settings, logging, the Elasticsearch
+index, the OpenAPI-aware Api, blueprints, then the one error handler. Importing this package
+connects to nothing and loads no model.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from api import cli, errors, guards, observability
+from api.config import Settings, load_settings
+from api.search import BACKEND_ERRORS, make_client
+from api.search.index import ArticleIndex
+from schemas.common import ProblemSchema
+
+log = logging.getLogger(__name__)
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api, answering every HTTP error with RFC 9457 problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
+        return errors.handle_http_exception(error)
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the app from environment settings; keyword overrides win (tests use them)."""
+    settings = settings or load_settings(**overrides)
+    app = Flask(__name__)
+    app.config.update(
+        SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        API_TITLE="Article metadata API",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Accepts news articles, extracts authors, outlet, people, regions and "
+                    "organisations, indexes them in Elasticsearch and serves search."
+                )
+            }
+        },
+    )
+    observability.init_app(app, settings)
+    guards.init_app(app)
+
+    index = ArticleIndex(make_client(settings), settings)
+    app.extensions["article_index"] = index
+    _ensure_index(index)
+
+    api = ProblemApi(app)
+    from api.views import articles, extract, health
+
+    for blueprint in (health.blp, articles.blp, extract.blp):
+        api.register_blueprint(blueprint)
+
+    errors.register_error_handlers(app)
+    cli.init_app(app)
+    return app
+
+
+def _ensure_index(index: ArticleIndex) -> None:
+    """Create the index at start-up when the node answers; /ready and writes retry later."""
+    try:
+        index.ensure()
+    except BACKEND_ERRORS as error:
+        log.warning("could not ensure the articles index at start-up: %s", type(error).__name__)

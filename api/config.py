@@ -1,0 +1,103 @@
+"""Every setting of the service, read once from environment variables.
+
+| variable            | default               | meaning                                            |
+|---------------------|-----------------------|----------------------------------------------------|
+| ES_URL              | http://127.0.0.1:9200 | Elasticsearch node(s), comma-separated             |
+| ES_API_KEY          | (none)                | API key for a secured cluster                      |
+| ES_TIMEOUT          | 10                    | seconds before a request to Elasticsearch gives up |
+| ES_INDEX_PREFIX     | (empty)               | prefix of every index and alias name               |
+| ES_SHARDS           | 1                     | primary shards of a new articles index             |
+| ES_REPLICAS         | 0                     | replicas of a new articles index                   |
+| ES_REFRESH_INTERVAL | 1s                    | refresh interval of the articles index             |
+| API_KEYS            | (none)                | comma-separated bearer keys required for writes    |
+| MAX_TEXT_BYTES      | 1000000               | largest article text or HTML accepted              |
+| MAX_BODY_BYTES      | 2000000               | largest request body for single-article requests   |
+| BATCH_MAX_ITEMS     | 500                   | most articles in one batch                         |
+| BATCH_MAX_BYTES     | 50000000              | largest batch request body                         |
+| CORS_ORIGINS        | *                     | comma-separated origins allowed by CORS            |
+| RATE_LIMIT_WRITES   | (none)                | e.g. "60/minute" for write routes; off when empty  |
+| RATE_LIMIT_READS    | (none)                | e.g. "600/minute" for read routes; off when empty  |
+| LOG_LEVEL           | INFO                  | level of the JSON logs                             |
+| HOST / PORT         | 127.0.0.1 / 8000      | where gunicorn binds                               |
+| WEB_CONCURRENCY     | number of cores       | gunicorn worker processes                          |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _as_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    es_url: str = "http://127.0.0.1:9200"
+    es_api_key: str | None = None
+    es_timeout: float = 10.0
+    es_index_prefix: str = ""
+    es_shards: int = 1
+    es_replicas: int = 0
+    es_refresh_interval: str = "1s"
+    api_keys: tuple[str, ...] = ()
+    max_text_bytes: int = 1_000_000
+    max_body_bytes: int = 2_000_000
+    batch_max_items: int = 500
+    batch_max_bytes: int = 50_000_000
+    cors_origins: tuple[str, ...] = ("*",)
+    rate_limit_writes: str | None = None
+    rate_limit_reads: str | None = None
+    log_level: str = "INFO"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+    @property
+    def es_hosts(self) -> list[str]:
+        return list(_as_list(self.es_url))
+
+
+# Environment variable -> (settings field, coercion).
+_ENVIRONMENT: dict[str, tuple[str, Any]] = {
+    "ES_URL": ("es_url", str),
+    "ES_API_KEY": ("es_api_key", str),
+    "ES_TIMEOUT": ("es_timeout", float),
+    "ES_INDEX_PREFIX": ("es_index_prefix", str),
+    "ES_SHARDS": ("es_shards", int),
+    "ES_REPLICAS": ("es_replicas", int),
+    "ES_REFRESH_INTERVAL": ("es_refresh_interval", str),
+    "API_KEYS": ("api_keys", _as_list),
+    "MAX_TEXT_BYTES": ("max_text_bytes", int),
+    "MAX_BODY_BYTES": ("max_body_bytes", int),
+    "BATCH_MAX_ITEMS": ("batch_max_items", int),
+    "BATCH_MAX_BYTES": ("batch_max_bytes", int),
+    "CORS_ORIGINS": ("cors_origins", _as_list),
+    "RATE_LIMIT_WRITES": ("rate_limit_writes", str),
+    "RATE_LIMIT_READS": ("rate_limit_reads", str),
+    "LOG_LEVEL": ("log_level", str.upper),
+    "HOST": ("host", str),
+    "PORT": ("port", int),
+    "WEB_CONCURRENCY": ("workers", int),
+}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build settings from the environment; keyword overrides (used by tests) win."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for variable, (name, coerce) in _ENVIRONMENT.items():
+        raw = environ.get(variable, "").strip()
+        if raw:
+            try:
+                values[name] = coerce(raw)
+            except ValueError as error:
+                raise ValueError(f"{variable}={raw!r} is not valid: {error}") from None
+    known = {f.name for f in fields(Settings)}
+    unknown = set(overrides) - known
+    if unknown:
+        raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+    return replace(Settings(**values), **overrides)

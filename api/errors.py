@@ -1,0 +1,144 @@
+"""The one error path: every failure leaves the app as RFC 9457 application/problem+json.
+
+Code raises `ProblemError` (or an HTTPException via `abort`); `render_problem` is the only place
+that turns either into a response. Elasticsearch being unreachable becomes a 503 with Retry-After.
+No stack trace or internal detail ever reaches the client; unexpected errors are logged instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, json, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from api.search import BACKEND_ERRORS, is_unavailable
+from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
+
+PROBLEM_TYPE_PREFIX = "urn:article-api:problem:"
+RETRY_AFTER_SECONDS = 5
+
+log = logging.getLogger(__name__)
+
+
+class ProblemError(Exception):
+    """An error with a known problem type, rendered as problem+json."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        title: str | None = None,
+        errors: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.kind = kind
+        self.title = title
+        self.errors = errors
+        self.headers = headers or {}
+
+
+def render_problem(
+    status: int,
+    detail: str | None = None,
+    *,
+    kind: str | None = None,
+    title: str | None = None,
+    errors: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + kind if kind else "about:blank",
+        "title": title or HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.path
+    request_id = g.get("request_id")
+    if request_id:
+        body["request_id"] = request_id
+    if errors:
+        body["errors"] = errors
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _flatten_validation_messages(messages: Any) -> dict[str, Any]:
+    """webargs nests messages by location ({"json": {...}}); clients want field names."""
+    if not isinstance(messages, dict):
+        return {"_schema": messages}
+    flat: dict[str, Any] = {}
+    for location, fields in messages.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat[location] = fields
+    return flat
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    headers = {
+        name: value
+        for name, value in error.get_headers()
+        if name.lower() not in {"content-type", "content-length"}
+    }
+    if messages is not None:
+        return render_problem(
+            status,
+            "The request did not pass validation; see `errors` for each field.",
+            kind="validation-error",
+            errors=_flatten_validation_messages(messages),
+            headers=headers,
+        )
+    detail = error.description if status < 500 else None
+    return render_problem(status, detail, headers=headers)
+
+
+def handle_problem(error: ProblemError) -> Response:
+    return render_problem(
+        error.status,
+        error.detail,
+        kind=error.kind,
+        title=error.title,
+        errors=error.errors,
+        headers=error.headers,
+    )
+
+
+def handle_backend_error(error: Exception) -> Response:
+    if not is_unavailable(error):
+        return handle_unexpected(error)
+    log.warning("elasticsearch unavailable: %s", type(error).__name__)
+    return render_problem(
+        503,
+        "The search backend (Elasticsearch) is unavailable. Retry later; a write answered "
+        "this way stored nothing.",
+        kind="search-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def handle_unexpected(error: Exception) -> Response:
+    log.exception("unhandled error")
+    return render_problem(500, "An unexpected error occurred; it has been logged.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ProblemError, handle_problem)
+    for error_class in BACKEND_ERRORS:
+        app.register_error_handler(error_class, handle_backend_error)
+    app.register_error_handler(Exception, handle_unexpected)

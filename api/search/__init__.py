@@ -1,0 +1,49 @@
+"""Elasticsearch access. This package is the only importer of `elasticsearch`.
+
+`make_client` builds the client from settings; `ArticleIndex` (index.py) owns the mapping, the
+alias and every read and write; queries.py holds pure query builders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError
+
+from api.config import Settings
+
+# Errors that mean "the backend is not there right now" rather than "the request was wrong".
+UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
+BACKEND_ERRORS: tuple[type[Exception], ...] = (TransportError, ApiError)
+
+
+def is_unavailable(error: Exception) -> bool:
+    if isinstance(error, TransportError):
+        return True
+    if isinstance(error, ApiError):
+        if error.meta.status in UNAVAILABLE_STATUSES:
+            return True
+        # The alias vanished or was never created: the service is not ready, not broken.
+        return error.meta.status == 404 and "index_not_found" in str(error)
+    return False
+
+
+def make_client(settings: Settings, **overrides: Any) -> Elasticsearch:
+    options: dict[str, Any] = {
+        "request_timeout": settings.es_timeout,
+        "max_retries": 1,
+        "retry_on_timeout": False,
+    }
+    if settings.es_api_key:
+        options["api_key"] = settings.es_api_key
+    options.update(overrides)
+    return Elasticsearch(settings.es_hosts, **options)
+
+
+def server_version(client: Elasticsearch) -> str:
+    """The node's version. The test distribution lacks `GET /`, so ask the nodes API first."""
+    try:
+        nodes = client.nodes.info(node_id="_local", filter_path="nodes.*.version")
+        return next(iter(nodes["nodes"].values()))["version"]
+    except ApiError:
+        return client.info()["version"]["number"]

@@ -1,0 +1,260 @@
+"""The articles index behind its alias: creation, single-document writes, bulk and reindex.
+
+A versioned concrete index (`{prefix}articles-v{N}`) sits behind the alias `{prefix}articles`;
+everything reads and writes through the alias, so a new mapping version is rolled out by
+building the new index client-side (scan + bulk: this distribution has no reindex API) and
+swapping the alias atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+
+from api.config import Settings
+from api.search import documents
+from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
+
+log = logging.getLogger(__name__)
+
+INTERNAL_FIELDS = frozenset({*documents.DERIVED_FIELDS, "content_hash"})
+# Bulk items failing with these statuses are worth retrying: the node was busy, not the data bad.
+TRANSIENT_STATUSES = frozenset({429, 503})
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    article: dict[str, Any]
+    content_hash: str | None
+    seq_no: int
+    primary_term: int
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    id: str
+    ok: bool
+    status: int
+    error: str | None = None
+
+
+class ArticleIndex:
+    def __init__(self, client: Elasticsearch, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.alias = f"{settings.es_index_prefix}articles"
+
+    def concrete_name(self, version: int = MAPPING_VERSION) -> str:
+        return f"{self.alias}-v{version}"
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def ensure(self) -> bool:
+        """Create the current concrete index and point the alias at it, unless the alias exists."""
+        if self.client.indices.exists_alias(name=self.alias):
+            return False
+        try:
+            self.client.indices.create(
+                index=self.concrete_name(),
+                settings=index_settings(
+                    self.settings.es_shards,
+                    self.settings.es_replicas,
+                    self.settings.es_refresh_interval,
+                ),
+                mappings=MAPPING,
+                aliases={self.alias: {"is_write_index": True}},
+            )
+        except ApiError as error:
+            # Another worker won the race to create it: fine.
+            if error.meta.status != 400 or "already_exists" not in str(error):
+                raise
+            return False
+        log.info("created index %s behind alias %s", self.concrete_name(), self.alias)
+        return True
+
+    def alias_exists(self) -> bool:
+        return bool(self.client.indices.exists_alias(name=self.alias))
+
+    def drop(self) -> None:
+        """Delete every concrete index of this prefix (tests and `reset` only)."""
+        self.client.indices.delete(index=f"{self.alias}-v*", ignore_unavailable=True)
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.alias)
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> StoredArticle | None:
+        try:
+            response = self.client.get(index=self.alias, id=article_id)
+        except NotFoundError:
+            return None
+        source = response["_source"]
+        return StoredArticle(
+            article=strip_internal(source),
+            content_hash=source.get("content_hash"),
+            seq_no=response["_seq_no"],
+            primary_term=response["_primary_term"],
+        )
+
+    def get_many(self, ids: list[str]) -> dict[str, StoredArticle]:
+        if not ids:
+            return {}
+        response = self.client.mget(index=self.alias, ids=ids)
+        found = {}
+        for doc in response["docs"]:
+            if doc.get("found"):
+                found[doc["_id"]] = StoredArticle(
+                    article=strip_internal(doc["_source"]),
+                    content_hash=doc["_source"].get("content_hash"),
+                    seq_no=doc["_seq_no"],
+                    primary_term=doc["_primary_term"],
+                )
+        return found
+
+    def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> None:
+        """Store a new article; raises ConflictError when the id exists already."""
+        self.client.create(
+            index=self.alias,
+            id=article["id"],
+            document=self._document(article, content_hash),
+            refresh=refresh,
+        )
+
+    def replace(
+        self,
+        article: dict[str, Any],
+        content_hash: str,
+        refresh: str | bool,
+        expected: StoredArticle | None = None,
+    ) -> None:
+        """Overwrite an article; with `expected`, only if nobody changed it in between."""
+        concurrency = (
+            {"if_seq_no": expected.seq_no, "if_primary_term": expected.primary_term}
+            if expected
+            else {}
+        )
+        self.client.index(
+            index=self.alias,
+            id=article["id"],
+            document=self._document(article, content_hash),
+            refresh=refresh,
+            **concurrency,
+        )
+
+    def delete(self, article_id: str, refresh: str | bool) -> bool:
+        try:
+            self.client.delete(index=self.alias, id=article_id, refresh=refresh)
+        except NotFoundError:
+            return False
+        return True
+
+    def bulk_write(
+        self, actions: list[dict[str, Any]], refresh: str | bool, max_retries: int = 4
+    ) -> list[BulkOutcome]:
+        """Write `{"op": "create"|"index", "article", "content_hash"}` actions in bulk.
+
+        Items the node rejects transiently (429) are retried with exponential backoff by the
+        client's helper; every item that still fails is returned with its reason.
+        """
+        outcomes: list[BulkOutcome] = []
+        bulk_actions = (
+            {
+                "_op_type": action["op"],
+                "_index": self.alias,
+                "_id": action["article"]["id"],
+                "_source": self._document(action["article"], action["content_hash"]),
+            }
+            for action in actions
+        )
+        for ok, item in helpers.streaming_bulk(
+            self.client,
+            bulk_actions,
+            chunk_size=500,
+            max_retries=max_retries,
+            initial_backoff=0.2,
+            max_backoff=5,
+            raise_on_error=False,
+            raise_on_exception=True,
+            refresh=refresh,
+        ):
+            result = next(iter(item.values()))
+            error = result.get("error")
+            outcomes.append(
+                BulkOutcome(
+                    id=result["_id"],
+                    ok=ok,
+                    status=result.get("status", 500),
+                    error=_describe_bulk_error(error) if error else None,
+                )
+            )
+        return outcomes
+
+    # --- search ------------------------------------------------------------------------------
+
+    def search(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.client.search(index=self.alias, body=body).body
+
+    def scan(self, index: str | None = None) -> Iterator[dict[str, Any]]:
+        yield from helpers.scan(self.client, index=index or self.alias, query={"sort": ["_doc"]})
+
+    def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
+        document = documents.to_document(article)
+        document["content_hash"] = content_hash
+        return document
+
+    # --- migration ---------------------------------------------------------------------------
+
+    def reindex_into(self, version: int, rebuild: Iterable[dict[str, Any]] | None = None) -> int:
+        """Copy every article into `articles-v{version}` and move the alias there."""
+        target = self.concrete_name(version)
+        old_indices = list(self.client.indices.get_alias(name=self.alias).body)
+        self.client.indices.create(
+            index=target,
+            settings=index_settings(self.settings.es_shards, self.settings.es_replicas, "-1"),
+            mappings=MAPPING,
+        )
+        articles = (
+            rebuild
+            if rebuild is not None
+            else (
+                {
+                    "article": strip_internal(hit["_source"]),
+                    "hash": hit["_source"].get("content_hash"),
+                }
+                for hit in self.scan()
+            )
+        )
+        copied, _ = helpers.bulk(
+            self.client,
+            (
+                {
+                    "_index": target,
+                    "_id": item["article"]["id"],
+                    "_source": self._document(item["article"], item["hash"] or ""),
+                }
+                for item in articles
+            ),
+        )
+        self.client.indices.put_settings(
+            index=target, settings={"refresh_interval": self.settings.es_refresh_interval}
+        )
+        self.client.indices.refresh(index=target)
+        swap = [{"remove": {"index": name, "alias": self.alias}} for name in old_indices]
+        swap.append({"add": {"index": target, "alias": self.alias, "is_write_index": True}})
+        self.client.indices.update_aliases(actions=swap)
+        return copied
+
+
+def strip_internal(source: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in source.items() if key not in INTERNAL_FIELDS}
+
+
+def _describe_bulk_error(error: Any) -> str:
+    if isinstance(error, dict):
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
+    return str(error)

@@ -1,0 +1,21 @@
+"""Accessors for the objects that create_app wires onto the application."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from api.config import Settings
+from api.ingest import Ingestor
+from api.search.index import ArticleIndex
+
+
+def settings() -> Settings:
+    return current_app.config["SETTINGS"]
+
+
+def article_index() -> ArticleIndex:
+    return current_app.extensions["article_index"]
+
+
+def ingestor() -> Ingestor:
+    return Ingestor(article_index(), settings().max_text_bytes)

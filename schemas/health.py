@@ -1,0 +1,18 @@
+"""Liveness and readiness answers."""
+
+from marshmallow import Schema, fields
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ok"})
+
+
+class ElasticsearchStatusSchema(Schema):
+    version = fields.String(required=True, metadata={"example": "9.5.4"})
+    cluster_status = fields.String(metadata={"example": "green"})
+    alias = fields.String(metadata={"example": "articles"})
+
+
+class ReadySchema(Schema):
+    status = fields.String(required=True, metadata={"example": "ready"})
+    elasticsearch = fields.Nested(ElasticsearchStatusSchema, required=True)

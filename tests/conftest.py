@@ -1,0 +1,52 @@
+"""Shared fixtures: one real Elasticsearch node per session, one index prefix per test.
+
+The node is started by `make test` (scripts/elasticsearch). If it is not there, every test that
+needs it fails loudly; nothing is skipped and nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from elasticsearch import Elasticsearch
+from flask import Flask
+from flask.testing import FlaskClient
+
+from api import create_app
+
+ES_URL = os.environ.get("ES_URL", "http://127.0.0.1:9200")
+
+
+@pytest.fixture(scope="session")
+def es() -> Elasticsearch:
+    client = Elasticsearch(ES_URL, request_timeout=30)
+    try:
+        health = client.cluster.health(wait_for_status="yellow", timeout="30s")
+    except Exception as error:  # noqa: BLE001 - any failure means the suite cannot run
+        pytest.fail(
+            f"Elasticsearch is not reachable at {ES_URL} ({error!r}); "
+            "start it with `scripts/elasticsearch start` or run `make test`.",
+            pytrace=False,
+        )
+    assert health["status"] in {"yellow", "green"}
+    return client
+
+
+@pytest.fixture
+def index_prefix(es: Elasticsearch) -> Iterator[str]:
+    prefix = f"test-{uuid.uuid4().hex[:10]}-"
+    yield prefix
+    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+
+
+@pytest.fixture
+def app(index_prefix: str) -> Flask:
+    return create_app(es_url=ES_URL, es_index_prefix=index_prefix, log_level="WARNING")
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -1,0 +1,26 @@
+import pytest
+
+from api.config import load_settings
+
+
+def test_settings_come_from_the_environment_with_types():
+    settings = load_settings(
+        {"ES_URL": "http://a:9200, http://b:9200", "API_KEYS": "k1,k2", "BATCH_MAX_ITEMS": "7"}
+    )
+    assert settings.es_hosts == ["http://a:9200", "http://b:9200"]
+    assert settings.api_keys == ("k1", "k2")
+    assert settings.batch_max_items == 7
+
+
+def test_overrides_win_over_the_environment():
+    assert load_settings({"ES_INDEX_PREFIX": "env-"}, es_index_prefix="t-").es_index_prefix == "t-"
+
+
+def test_a_bad_number_names_the_variable():
+    with pytest.raises(ValueError, match="BATCH_MAX_ITEMS"):
+        load_settings({"BATCH_MAX_ITEMS": "many"})
+
+
+def test_unknown_override_is_refused():
+    with pytest.raises(TypeError, match="nope"):
+        load_settings({}, nope=1)
