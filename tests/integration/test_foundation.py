@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import socket
-
 from api import create_app
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.conftest import closed_port_url
 
 
 def test_health_is_200_without_looking_at_elasticsearch(client):
@@ -30,9 +23,7 @@ def test_ready_reports_the_elasticsearch_version_and_creates_the_alias(client, e
 
 
 def test_ready_is_503_problem_when_elasticsearch_is_unreachable(index_prefix):
-    app = create_app(
-        es_url=f"http://127.0.0.1:{_closed_port()}", es_index_prefix=index_prefix, es_timeout=2
-    )
+    app = create_app(es_url=closed_port_url(), es_index_prefix=index_prefix, es_timeout=2)
     response = app.test_client().get("/ready")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
@@ -67,4 +58,3 @@ def test_wrong_method_is_405_problem_with_allow_header(client):
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 405
     assert "GET" in response.headers["Allow"]
-

@@ -1,0 +1,112 @@
+"""Command line: `flask --app api ingest PATH...` and `flask --app api reindex`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from api.search.mapping import MAPPING_VERSION
+from api.services import article_index, ingestor
+
+SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
+CHUNK = 32
+
+
+def _files(paths: tuple[str, ...]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise click.BadParameter(f"{raw} does not exist", param_hint="PATH")
+    return found
+
+
+def read_articles(path: Path) -> Iterator[Any]:
+    """Articles in a file: .txt is text, .html a page, .json one or many, .jsonl one a line."""
+    suffix = path.suffix.lower()
+    content = path.read_text(encoding="utf-8", errors="replace")
+    if suffix == ".txt":
+        yield {"text": content}
+    elif suffix in {".html", ".htm"}:
+        yield {"html": content}
+    elif suffix == ".json":
+        data = json.loads(content)
+        if isinstance(data, dict) and "articles" in data:
+            yield from data["articles"]
+        elif isinstance(data, list):
+            yield from data
+        else:
+            yield data
+    else:
+        for line in content.splitlines():
+            if line.strip():
+                yield json.loads(line)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@click.command("ingest")
+@with_appcontext
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--refresh/--no-refresh", default=True, help="Make the articles searchable at once.")
+def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
+    """Load .txt, .html, .json and .jsonl articles from files and directories (idempotent)."""
+    items: list[tuple[str, Any]] = []
+    for path in _files(paths):
+        try:
+            items.extend((str(path), article) for article in read_articles(path))
+        except (ValueError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"{path}: not readable as articles ({error})") from None
+    article_index().ensure()
+    totals = {"created": 0, "updated": 0, "failed": 0}
+    with tqdm(total=len(items), unit="article", disable=None) as progress:
+        for chunk in _chunks(items, CHUNK):
+            result = ingestor().save_batch(
+                [article for _, article in chunk], "wait_for" if refresh else "false"
+            )
+            for key in totals:
+                totals[key] += result[key]
+            for item in result["items"]:
+                if item["status"] >= 400:
+                    source = chunk[item["index"]][0]
+                    click.echo(f"failed: {source}: {json.dumps(item.get('errors'))}", err=True)
+            progress.update(len(chunk))
+    click.echo(
+        f"{len(items)} articles: {totals['created']} created, {totals['updated']} unchanged or "
+        f"updated, {totals['failed']} failed"
+    )
+    if totals["failed"]:
+        raise SystemExit(1)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Move every article into the index of the current mapping version, then swap the alias."""
+    index = article_index()
+    current = sorted(index.client.indices.get_alias(name=index.alias).body)
+    target = index.concrete_name(MAPPING_VERSION)
+    if current == [target]:
+        click.echo(f"{index.alias} already points at {target}; nothing to do")
+        return
+    copied = index.reindex_into(MAPPING_VERSION)
+    click.echo(f"copied {copied} articles from {', '.join(current)} into {target}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(ingest_command)
+    app.cli.add_command(reindex_command)

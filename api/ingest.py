@@ -1,0 +1,289 @@
+"""Storing articles: identity, idempotency, extraction and writes, for one article or a batch.
+
+Identity: an article's id derives from its canonical URL when the client gives one (scheme and
+host case, default ports, fragments and tracking parameters normalised away), otherwise from a
+fingerprint of its normalised text (or HTML). Posting the same input again changes nothing
+and answers 200; posting changed input under the same id replaces the stored article (200).
+Whether the input changed is decided by a hash of the validated input, before any extraction,
+so re-posting a known article costs one lookup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import courlan
+from marshmallow import ValidationError
+
+from api.errors import ProblemError
+from api.extraction import extract, extract_many
+from api.extraction.outlets import outlet_for_name
+from api.search import BACKEND_ERRORS
+from api.search.index import TRANSIENT_STATUSES, ArticleIndex, StoredArticle
+from api.textnorm import fold
+from schemas.articles import ArticleInSchema
+
+log = logging.getLogger(__name__)
+
+# Fields a client owns: PATCH may change exactly these.
+CLIENT_FIELDS = ("title", "url", "authors", "outlet", "published_at", "language")
+_INPUT_SCHEMA = ArticleInSchema()
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    article: dict[str, Any]
+    created: bool
+
+
+def canonical_url(url: str) -> str:
+    """`HTTPS://Example.com:443/a?utm_source=x#top` -> `https://example.com/a`."""
+    normalized = courlan.normalize_url(url)
+    return urlsplit(normalized)._replace(fragment="").geturl()
+
+
+def article_id(payload: dict[str, Any]) -> str:
+    if payload.get("url"):
+        basis = "url:" + canonical_url(payload["url"])
+    else:
+        basis = "text:" + fold(payload.get("text") or payload.get("html") or "")
+    return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+def input_hash(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def build_article(payload: dict[str, Any], extracted: dict[str, Any]) -> dict[str, Any]:
+    """The article resource as `POST /extract` shows it: extraction plus derived fields."""
+    article = dict(extracted)
+    provenance = dict(article.get("provenance", {}))
+    url = payload.get("url") or article.get("url")
+    if payload.get("url"):
+        provenance["url"] = "provided"
+    article["url"] = canonical_url(url) if url else None
+    article["word_count"] = len((article.get("text") or "").split())
+    article["provenance"] = provenance
+    return article
+
+
+class Ingestor:
+    """Validated payloads in, stored articles out. Views and the CLI share this path."""
+
+    def __init__(self, index: ArticleIndex, max_text_bytes: int) -> None:
+        self.index = index
+        self.max_text_bytes = max_text_bytes
+
+    # --- checks ------------------------------------------------------------------------------
+
+    def oversized_fields(self, payload: dict[str, Any]) -> dict[str, list[str]]:
+        limit = self.max_text_bytes
+        return {
+            name: [f"Longer than the limit of {limit} bytes."]
+            for name in ("text", "html")
+            if len((payload.get(name) or "").encode()) > limit
+        }
+
+    def check_size(self, payload: dict[str, Any]) -> None:
+        oversized = self.oversized_fields(payload)
+        if oversized:
+            raise ProblemError(
+                413,
+                "The article is larger than this service accepts.",
+                kind="article-too-large",
+                errors=oversized,
+            )
+
+    # --- single articles ---------------------------------------------------------------------
+
+    def preview(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self.check_size(payload)
+        return build_article(payload, extract(payload))
+
+    def save(self, payload: dict[str, Any], refresh: str) -> WriteResult:
+        """Create the article, or update it if its input changed; idempotent."""
+        self.check_size(payload)
+        article_key, digest = article_id(payload), input_hash(payload)
+        stored = self.index.get(article_key)
+        if stored and stored.content_hash == digest:
+            return WriteResult(stored.article, created=False)
+        article = self._stamp(build_article(payload, extract(payload)), article_key, stored)
+        if stored:
+            self.index.replace(article, digest, refresh, expected=stored)
+            return WriteResult(article, created=False)
+        self.index.create(article, digest, refresh)
+        return WriteResult(article, created=True)
+
+    def replace(self, article_key: str, payload: dict[str, Any], refresh: str) -> dict[str, Any]:
+        self.check_size(payload)
+        stored = self._require(article_key)
+        article = self._stamp(build_article(payload, extract(payload)), article_key, stored)
+        self.index.replace(article, input_hash(payload), refresh, expected=stored)
+        return article
+
+    def patch(self, article_key: str, changes: dict[str, Any], refresh: str) -> dict[str, Any]:
+        """Merge client-owned fields into the stored article; extracted fields stay as they are."""
+        stored = self._require(article_key)
+        article = dict(stored.article)
+        provenance = dict(article.get("provenance", {}))
+        for name, value in changes.items():
+            if name == "outlet":
+                value = outlet_for_name(value) if value else None
+            elif name == "url":
+                value = canonical_url(value) if value else None
+            elif name == "authors":
+                value = list(dict.fromkeys(value))
+            article[name] = value
+            if value in (None, []):
+                provenance.pop(name, None)
+            else:
+                provenance[name] = "provided"
+        article["provenance"] = provenance
+        article["updated_at"] = _now()
+        self.index.replace(article, stored.content_hash or "", refresh, expected=stored)
+        return article
+
+    def delete(self, article_key: str, refresh: str) -> None:
+        if not self.index.delete(article_key, refresh):
+            raise _not_found(article_key)
+
+    def get(self, article_key: str) -> dict[str, Any]:
+        return self._require(article_key).article
+
+    # --- batches -----------------------------------------------------------------------------
+
+    def save_batch(self, raw_items: Iterable[Any], refresh: str) -> dict[str, Any]:
+        """Store many articles; every item gets its own status and nothing fails silently."""
+        results: list[dict[str, Any]] = []
+        valid: list[tuple[int, dict[str, Any], str, str]] = []
+        for position, raw in enumerate(raw_items):
+            payload, errors, status = self._validate_item(raw)
+            if errors:
+                results.append({"index": position, "status": status, "errors": errors})
+                continue
+            results.append({"index": position})
+            valid.append((position, payload, article_id(payload), input_hash(payload)))
+
+        stored = self.index.get_many(list(dict.fromkeys(key for _, _, key, _ in valid)))
+        # The last item for an id is the one written; earlier ones share its outcome.
+        last_for_id = {key: (position, payload, digest) for position, payload, key, digest in valid}
+        to_write = {
+            key: item
+            for key, item in last_for_id.items()
+            if not (key in stored and stored[key].content_hash == item[2])
+        }
+        articles = self._extract_all(to_write, stored)
+        outcomes = {
+            outcome.id: outcome
+            for outcome in self.index.bulk_write(
+                [
+                    {
+                        "op": "index" if key in stored else "create",
+                        "article": article,
+                        "content_hash": to_write[key][2],
+                    }
+                    for key, article in articles.items()
+                ],
+                refresh,
+            )
+        }
+        seen: set[str] = set()
+        for position, _, key, _ in valid:
+            result = results[position]
+            outcome = outcomes.get(key)
+            result["id"] = key
+            if key in to_write and key not in articles:
+                result["status"] = 422
+                result["errors"] = {"_extraction": ["The article could not be processed."]}
+            elif outcome is None:  # unchanged input: nothing to write
+                result["status"] = 200
+            elif not outcome.ok:
+                result["status"] = 503 if outcome.status in TRANSIENT_STATUSES else 422
+                result["errors"] = {"elasticsearch": [outcome.error or "rejected"]}
+            else:
+                result["status"] = 201 if key not in stored and key not in seen else 200
+            seen.add(key)
+        return {
+            "items": results,
+            "created": sum(1 for r in results if r["status"] == 201),
+            "updated": sum(1 for r in results if r["status"] == 200),
+            "failed": sum(1 for r in results if r["status"] >= 400),
+        }
+
+    def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
+        if not isinstance(raw, dict):
+            return {}, {"_schema": ["Each article must be a JSON object."]}, 422
+        try:
+            payload = _INPUT_SCHEMA.load(raw)
+        except ValidationError as error:
+            messages = (
+                error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+            )
+            return {}, messages, 422
+        oversized = self.oversized_fields(payload)
+        if oversized:
+            return {}, oversized, 413
+        return payload, None, 0
+
+    def _extract_all(
+        self,
+        to_write: dict[str, tuple[int, dict[str, Any], str]],
+        stored: dict[str, StoredArticle],
+    ) -> dict[str, dict[str, Any]]:
+        """Extract in one pipeline pass; articles whose extraction fails are left out."""
+        keys = list(to_write)
+        payloads = [to_write[key][1] for key in keys]
+        try:
+            extracted = extract_many(payloads)
+        except BACKEND_ERRORS:
+            raise
+        except Exception:
+            # One article broke the batched pipeline: redo them one by one to isolate it.
+            log.exception("batched extraction failed; retrying item by item")
+            extracted = []
+            for payload in payloads:
+                try:
+                    extracted.append(extract(payload))
+                except Exception:
+                    log.exception("extraction failed for one batch item")
+                    extracted.append(None)
+        articles: dict[str, dict[str, Any]] = {}
+        for key, payload, metadata in zip(keys, payloads, extracted, strict=True):
+            if metadata is not None:
+                articles[key] = self._stamp(build_article(payload, metadata), key, stored.get(key))
+        return articles
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _stamp(
+        self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
+    ) -> dict[str, Any]:
+        now = _now()
+        return {
+            "id": article_key,
+            **article,
+            "created_at": stored.article.get("created_at", now) if stored else now,
+            "updated_at": now,
+        }
+
+    def _require(self, article_key: str) -> StoredArticle:
+        stored = self.index.get(article_key)
+        if stored is None:
+            raise _not_found(article_key)
+        return stored
+
+
+def _not_found(article_key: str) -> ProblemError:
+    return ProblemError(404, f"No article with id {article_key!r}.", kind="not-found")

@@ -1,0 +1,158 @@
+"""Articles: create, read, replace, patch, delete and batch."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+
+from api.errors import ProblemError
+from api.guards import JSON_TYPES, require_media_type
+from api.services import ingestor, settings
+from api.views import problem_responses
+from schemas.articles import (
+    ArticleInSchema,
+    ArticlePatchSchema,
+    ArticleSchema,
+    BatchEnvelopeSchema,
+    BatchInSchema,
+    BatchResultSchema,
+    WriteArgsSchema,
+)
+
+blp = Blueprint("articles", __name__, url_prefix="/articles", description="Stored articles")
+
+NDJSON = "application/x-ndjson"
+
+
+def problems(*statuses: int) -> Any:
+    return problem_responses(blp, *statuses)
+
+
+@blp.before_request
+def check_body_media_type() -> None:
+    if request.method in {"POST", "PUT", "PATCH"}:
+        if request.endpoint == "articles.create_batch":
+            request.max_content_length = settings().batch_max_bytes
+            require_media_type(*JSON_TYPES, NDJSON)
+        else:
+            require_media_type(*JSON_TYPES)
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.arguments(ArticleInSchema)
+@blp.response(201, ArticleSchema, description="Created")
+@blp.alt_response(200, schema=ArticleSchema, description="Already stored (updated if changed)")
+@problems(400, 401, 413, 415, 503)
+def create_article(payload: dict[str, Any], refresh: str) -> Any:
+    """Store an article, extracting its metadata; idempotent by URL or text."""
+    result = ingestor().save(payload, refresh)
+    if not result.created:
+        return result.article, 200
+    location = url_for("articles.get_article", article_id=result.article["id"])
+    return result.article, 201, {"Location": location}
+
+
+@blp.route("/batch", methods=["POST"])
+@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": BatchInSchema},
+            NDJSON: {"schema": {"type": "string", "description": "One article object per line"}},
+        },
+    }
+)
+@blp.response(200, BatchResultSchema)
+@problems(400, 401, 413, 415, 422, 503)
+def create_batch(refresh: str) -> dict[str, Any]:
+    """Store many articles (JSON `{"articles": [...]}` or NDJSON); each item gets a status."""
+    items = _batch_items()
+    limit = settings().batch_max_items
+    if len(items) > limit:
+        raise ProblemError(
+            413,
+            f"A batch holds at most {limit} articles; this one has {len(items)}.",
+            kind="batch-too-large",
+            errors={"articles": [f"At most {limit} items."]},
+        )
+    return ingestor().save_batch(items, refresh)
+
+
+def _batch_items() -> list[Any]:
+    body = request.get_data()
+    if request.mimetype == NDJSON:
+        items = parse_ndjson(body)
+        envelope: Any = {"articles": items}
+    else:
+        try:
+            envelope = json.loads(body)
+        except ValueError:
+            raise ProblemError(400, "The body is not valid JSON.", kind="invalid-json") from None
+    try:
+        return BatchEnvelopeSchema().load(envelope)["articles"]
+    except ValidationError as error:
+        raise ProblemError(
+            422,
+            "The batch envelope is not valid.",
+            kind="validation-error",
+            errors=error.messages
+            if isinstance(error.messages, dict)
+            else {"_schema": error.messages},
+        ) from None
+
+
+@blp.route("/<string:article_id>", methods=["GET"])
+@blp.response(200, ArticleSchema)
+@problems(404, 503)
+def get_article(article_id: str) -> dict[str, Any]:
+    """One stored article."""
+    return ingestor().get(article_id)
+
+
+@blp.route("/<string:article_id>", methods=["PUT"])
+@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.arguments(ArticleInSchema)
+@blp.response(200, ArticleSchema)
+@problems(400, 401, 404, 409, 413, 415, 503)
+def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> dict[str, Any]:
+    """Replace a stored article with new input and extract it again."""
+    return ingestor().replace(article_id, payload, refresh)
+
+
+@blp.route("/<string:article_id>", methods=["PATCH"])
+@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.arguments(ArticlePatchSchema)
+@blp.response(200, ArticleSchema)
+@problems(400, 401, 404, 409, 415, 503)
+def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> dict[str, Any]:
+    """Change client-owned fields (title, url, authors, outlet, published_at, language)."""
+    return ingestor().patch(article_id, changes, refresh)
+
+
+@blp.route("/<string:article_id>", methods=["DELETE"])
+@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.response(204)
+@problems(401, 404, 503)
+def delete_article(article_id: str, refresh: str) -> Response:
+    """Delete a stored article."""
+    ingestor().delete(article_id, refresh)
+    return Response(status=204)
+
+
+def parse_ndjson(body: bytes) -> list[Any]:
+    """One JSON value per non-blank line; a bad line becomes an item that fails validation."""
+    items: list[Any] = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        try:
+            items.append(json.loads(line))
+        except ValueError:
+            items.append(None)
+    return items
