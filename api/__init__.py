@@ -60,9 +60,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     _ensure_index(index)
 
     api = ProblemApi(app)
-    from api.views import articles, extract, health
+    from api.views import articles, entities, extract, health
 
-    for blueprint in (health.blp, articles.blp, extract.blp):
+    for blueprint in (health.blp, articles.blp, extract.blp, entities.blp):
         api.register_blueprint(blueprint)
 
     errors.register_error_handlers(app)

@@ -17,6 +17,7 @@
 | CORS_ORIGINS        | *                     | comma-separated origins allowed by CORS            |
 | RATE_LIMIT_WRITES   | (none)                | e.g. "60/minute" for write routes; off when empty  |
 | RATE_LIMIT_READS    | (none)                | e.g. "600/minute" for read routes; off when empty  |
+| HIGHLIGHT_TAG       | mark                  | HTML tag wrapped around highlighted matches        |
 | LOG_LEVEL           | INFO                  | level of the JSON logs                             |
 | HOST / PORT         | 127.0.0.1 / 8000      | where gunicorn binds                               |
 | WEB_CONCURRENCY     | number of cores       | gunicorn worker processes                          |
@@ -51,6 +52,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     rate_limit_writes: str | None = None
     rate_limit_reads: str | None = None
+    highlight_tag: str = "mark"
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -78,6 +80,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "CORS_ORIGINS": ("cors_origins", _as_list),
     "RATE_LIMIT_WRITES": ("rate_limit_writes", str),
     "RATE_LIMIT_READS": ("rate_limit_reads", str),
+    "HIGHLIGHT_TAG": ("highlight_tag", str),
     "LOG_LEVEL": ("log_level", str.upper),
     "HOST": ("host", str),
     "PORT": ("port", int),

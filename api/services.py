@@ -7,6 +7,8 @@ from flask import current_app
 from api.config import Settings
 from api.ingest import Ingestor
 from api.search.index import ArticleIndex
+from api.search.queries import Highlighting
+from api.searching import Searcher
 
 
 def settings() -> Settings:
@@ -19,3 +21,8 @@ def article_index() -> ArticleIndex:
 
 def ingestor() -> Ingestor:
     return Ingestor(article_index(), settings().max_text_bytes)
+
+
+def searcher() -> Searcher:
+    tag = settings().highlight_tag
+    return Searcher(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))

@@ -17,6 +17,14 @@ UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
 BACKEND_ERRORS: tuple[type[Exception], ...] = (TransportError, ApiError)
 
 
+class PointInTimeExpired(Exception):
+    """The point-in-time a cursor relied on is gone (kept alive only between pages)."""
+
+
+class SearchAfterRejected(Exception):
+    """Elasticsearch refused a cursor's search_after values for this query."""
+
+
 def is_unavailable(error: Exception) -> bool:
     if isinstance(error, TransportError):
         return True

@@ -1,16 +1,29 @@
 """Conversion between the article resource and the document stored in Elasticsearch.
 
-The stored document is the resource plus folded lookup keys, so that filters are exact term
-matches that ignore case and accents (`person=putin`, `region=UA`, `outlet=pravda.ru`).
+The stored document is the resource plus derived fields:
+- folded lookup keys (`person_keys`, `region_keys`, ...), so that filters are exact term matches
+  that ignore case and accents (`person=putin`, `region=UA`, `outlet=pravda.ru`);
+- entity strings (`people_entities`, ...), "folded name|...|Display name", so that one terms
+  aggregation lists entities with article counts, and an `include` regex on the folded head
+  gives word-prefix autocomplete without any analysis module on the server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from api.textnorm import fold
 
+SEPARATOR = "|"
+ENTITY_FIELDS = {
+    "people": "people_entities",
+    "authors": "author_entities",
+    "organizations": "organization_entities",
+    "outlets": "outlet_entities",
+    "regions": "region_entities",
+}
 DERIVED_FIELDS = (
     "title_folded",
     "text_folded",
@@ -20,7 +33,7 @@ DERIVED_FIELDS = (
     "organization_keys",
     "region_keys",
     "focus_region_keys",
-    "region_facet",
+    *ENTITY_FIELDS.values(),
 )
 
 
@@ -29,10 +42,42 @@ def _keys(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(fold(value) for value in values if value and value.strip()))
 
 
+def _clean(value: str | None) -> str:
+    return (value or "").replace(SEPARATOR, "/")
+
+
+def _entity(name: str, *extra: str | None) -> str:
+    return SEPARATOR.join([fold(_clean(name)), *(_clean(part) for part in extra), _clean(name)])
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One parsed entity string."""
+
+    name: str
+    extra: tuple[str, ...]
+
+
+def parse_entity(value: str) -> Entity:
+    _, *extra, name = value.split(SEPARATOR)
+    return Entity(name=name, extra=tuple(extra))
+
+
+def region_entity_fields(entity: Entity) -> dict[str, Any]:
+    code, kind, parent, country = entity.extra
+    return {
+        "name": entity.name,
+        "code": code or None,
+        "type": kind,
+        "parent": parent or None,
+        "country": country or None,
+    }
+
+
 def person_keys(person: dict[str, Any]) -> list[str]:
-    name = person["name"]
-    surname = name.split()[-1] if name.split() else name
-    return _keys([name, surname, *person.get("aliases", [])])
+    words = person["name"].split()
+    surname = words[-1] if words else person["name"]
+    return _keys([person["name"], surname, *person.get("aliases", [])])
 
 
 def outlet_keys(outlet: dict[str, Any] | None) -> list[str]:
@@ -55,26 +100,38 @@ def region_keys(region: dict[str, Any]) -> list[str]:
     )
 
 
-def region_facet_value(region: dict[str, Any]) -> str:
-    return f"{region.get('code') or ''}|{region.get('type') or 'other'}|{region['name']}"
+def _region_entity(region: dict[str, Any]) -> str:
+    return _entity(
+        region["name"],
+        region.get("code"),
+        region.get("type") or "other",
+        region.get("parent"),
+        region.get("country"),
+    )
 
 
 def to_document(article: dict[str, Any]) -> dict[str, Any]:
     regions = article.get("regions", [])
+    people = article.get("people", [])
+    organizations = article.get("organizations", [])
+    authors = article.get("authors", [])
+    outlet = article.get("outlet")
     document = dict(article)
     document.update(
         title_folded=fold(article.get("title") or ""),
         text_folded=fold(article.get("text") or ""),
-        person_keys=_keys(
-            key for person in article.get("people", []) for key in person_keys(person)
-        ),
-        author_keys=_keys(article.get("authors", [])),
-        outlet_keys=outlet_keys(article.get("outlet")),
-        organization_keys=_keys(org["name"] for org in article.get("organizations", [])),
+        person_keys=_keys(key for person in people for key in person_keys(person)),
+        author_keys=_keys(authors),
+        outlet_keys=outlet_keys(outlet),
+        organization_keys=_keys(org["name"] for org in organizations),
         region_keys=_keys(key for region in regions for key in region_keys(region)),
         focus_region_keys=_keys(
             key for region in regions if region.get("focus") for key in region_keys(region)
         ),
-        region_facet=[region_facet_value(region) for region in regions],
+        people_entities=[_entity(person["name"]) for person in people],
+        author_entities=[_entity(author) for author in authors],
+        organization_entities=[_entity(org["name"]) for org in organizations],
+        outlet_entities=[_entity(outlet["name"], outlet.get("domain"))] if outlet else [],
+        region_entities=[_region_entity(region) for region in regions],
     )
     return document

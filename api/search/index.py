@@ -16,7 +16,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
-from api.search import documents
+from api.search import PointInTimeExpired, SearchAfterRejected, documents
 from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
 
 log = logging.getLogger(__name__)
@@ -197,7 +197,22 @@ class ArticleIndex:
     # --- search ------------------------------------------------------------------------------
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.client.search(index=self.alias, body=body).body
+        """Run a search; a body holding a point-in-time names no index."""
+        index = None if "pit" in body else self.alias
+        try:
+            return self.client.search(index=index, body=body).body
+        except ApiError as error:
+            if "pit" in body and error.meta.status == 404:
+                raise PointInTimeExpired from None
+            if "search_after" in body and error.meta.status == 400:
+                raise SearchAfterRejected from None
+            raise
+
+    def open_point_in_time(self, keep_alive: str) -> str:
+        return self.client.open_point_in_time(index=self.alias, keep_alive=keep_alive)["id"]
+
+    def close_point_in_time(self, pit_id: str) -> None:
+        self.client.close_point_in_time(id=pit_id)
 
     def scan(self, index: str | None = None) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=index or self.alias, query={"sort": ["_doc"]})

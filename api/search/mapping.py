@@ -73,8 +73,13 @@ MAPPING: dict[str, Any] = {
         "organization_keys": _KEYWORD,
         "region_keys": _KEYWORD,
         "focus_region_keys": _KEYWORD,
-        # "CODE|type|Name" per region: one terms aggregation yields a facet with code and type.
-        "region_facet": _KEYWORD,
+        # "folded name|...|Display" per entity: one terms aggregation yields a facet or an
+        # entity list with counts, and an `include` regex on the folded head does autocomplete.
+        "people_entities": _KEYWORD,
+        "author_entities": _KEYWORD,
+        "organization_entities": _KEYWORD,
+        "outlet_entities": _KEYWORD,
+        "region_entities": _KEYWORD,
     },
 }
 

@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 
 from api.errors import ProblemError
 from api.guards import JSON_TYPES, require_media_type
-from api.services import ingestor, settings
+from api.services import ingestor, searcher, settings
 from api.views import problem_responses
 from schemas.articles import (
     ArticleInSchema,
@@ -22,6 +22,7 @@ from schemas.articles import (
     BatchResultSchema,
     WriteArgsSchema,
 )
+from schemas.search import ArticleQueryArgsSchema, SearchResultSchema
 
 blp = Blueprint("articles", __name__, url_prefix="/articles", description="Stored articles")
 
@@ -55,6 +56,16 @@ def create_article(payload: dict[str, Any], refresh: str) -> Any:
         return result.article, 200
     location = url_for("articles.get_article", article_id=result.article["id"])
     return result.article, 201, {"Location": location}
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ArticleQueryArgsSchema, location="query")
+@blp.response(200, SearchResultSchema)
+@problems(400, 422, 503)
+def search_articles(args: dict[str, Any]) -> dict[str, Any]:
+    """Search articles: full text, filters by person, region, author, outlet, organisation and
+    date, facets, highlights, and page or cursor paging."""
+    return searcher().search(args, explicit=set(request.args))
 
 
 @blp.route("/batch", methods=["POST"])

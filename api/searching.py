@@ -1,0 +1,286 @@
+"""Search and entity lookups: request arguments in, API answers out.
+
+Cursor paging: every page carries `next_cursor`, an opaque token holding the query's identity
+(its filters, text and sort) and the `search_after` values of the page's last hit, ordered with
+the unique article id as tie-breaker. A relevance-sorted walk also holds a point-in-time, so that
+scores cannot shift between pages while articles arrive; date-sorted walks need none, since an
+article's sort values never change. Either way a walk misses none of the articles that existed
+when it started and returns none twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections import Counter
+from typing import Any
+
+from api.errors import ProblemError
+from api.extraction.gazetteer import ancestors, resolve
+from api.search import PointInTimeExpired, SearchAfterRejected, queries
+from api.search.documents import parse_entity, region_entity_fields
+from api.search.index import ArticleIndex
+from api.textnorm import fold
+
+MAX_WINDOW = 10_000
+PIT_KEEP_ALIVE = "5m"
+# The parameters that define which articles a walk visits; the rest may change between pages.
+IDENTITY_PARAMS = (
+    "q",
+    "person",
+    "region",
+    "focus",
+    "author",
+    "outlet",
+    "organization",
+    "language",
+    "published_from",
+    "published_to",
+    "sort",
+)
+ENTITY_KEY_FIELDS = {
+    "people": "person_keys",
+    "authors": "author_keys",
+    "organizations": "organization_keys",
+    "outlets": "outlet_keys",
+    "regions": "region_keys",
+}
+
+
+def region_lookup_keys(value: str) -> tuple[str, ...]:
+    """The folded keys an article must carry to match `region=value`.
+
+    The value itself (a code, name or alias as written in articles) plus the codes the
+    gazetteer resolves it to; articles carry their regions' ancestors' codes, so a country's
+    code matches its regions and cities.
+    """
+    keys = [fold(value)]
+    keys += [fold(record["code"]) for record in resolve(value) if record.get("code")]
+    return tuple(dict.fromkeys(keys))
+
+
+def _identity(args: dict[str, Any]) -> dict[str, Any]:
+    identity = {name: args[name] for name in IDENTITY_PARAMS if args.get(name) not in (None, [])}
+    for name in ("published_from", "published_to"):
+        if isinstance(identity.get(name), dt.date):
+            identity[name] = identity[name].isoformat()
+    identity.setdefault("sort", "relevance" if args.get("q") else "-published_at")
+    if not identity.get("focus"):
+        identity.pop("focus", None)
+    return identity
+
+
+def encode_cursor(identity: dict[str, Any], after: list[Any], pit_id: str | None) -> str:
+    payload = {"v": 1, "q": identity, "a": after, "p": pit_id}
+    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        payload = json.loads(raw)
+        valid = (
+            isinstance(payload, dict)
+            and payload.get("v") == 1
+            and isinstance(payload.get("q"), dict)
+            and isinstance(payload.get("a"), list)
+            and all(isinstance(v, str | int | float) or v is None for v in payload["a"])
+            and (payload.get("p") is None or isinstance(payload.get("p"), str))
+        )
+    except (ValueError, binascii.Error):
+        valid = False
+    if not valid:
+        raise _bad_cursor("This cursor is not one this API issued.")
+    return payload
+
+
+def _bad_cursor(detail: str) -> ProblemError:
+    return ProblemError(400, detail, kind="invalid-cursor", errors={"cursor": [detail]})
+
+
+class Searcher:
+    def __init__(self, index: ArticleIndex, highlighting: queries.Highlighting) -> None:
+        self.index = index
+        self.highlighting = highlighting
+
+    # --- GET /articles ---------------------------------------------------------------------
+
+    def search(self, args: dict[str, Any], explicit: set[str]) -> dict[str, Any]:
+        cursor = decode_cursor(args["cursor"]) if args.get("cursor") else None
+        identity = _identity(args)
+        if cursor:
+            identity = self._continue_identity(cursor, identity, explicit)
+        per_page = args["per_page"]
+        offset = (args.get("page", 1) - 1) * per_page
+        if offset + per_page > MAX_WINDOW:
+            raise ProblemError(
+                400,
+                f"page × per_page may not exceed {MAX_WINDOW:,} results; follow `next_cursor` "
+                "(or pass ?cursor=) to walk further.",
+                kind="page-too-deep",
+                errors={"page": [f"At most {MAX_WINDOW // per_page} with this per_page."]},
+            )
+        sort = identity["sort"]
+        pit_id = cursor["p"] if cursor else None
+        if sort == "relevance" and pit_id is None:
+            pit_id = self.index.open_point_in_time(PIT_KEEP_ALIVE)
+        spec = queries.SearchSpec(
+            q=identity.get("q"),
+            filters=self._filters(identity),
+            sort=sort,
+            size=per_page,
+            offset=offset,
+            search_after=cursor["a"] if cursor else None,
+            facets=tuple(args.get("facets") or ()),
+            facet_size=args["facet_size"],
+            interval=args["interval"],
+            highlight=self.highlighting if args.get("highlight") else None,
+            include_text="text" in (args.get("fields") or ()),
+            pit_id=pit_id,
+        )
+        response = self._run(spec)
+        hits = response["hits"]["hits"]
+        pit_id = response.get("pit_id", pit_id)
+        next_cursor = None
+        if len(hits) == per_page:
+            next_cursor = encode_cursor(identity, hits[-1]["sort"], pit_id)
+        elif pit_id:
+            self.index.close_point_in_time(pit_id)
+        result: dict[str, Any] = {
+            "total": response["hits"]["total"],
+            "items": [queries.parse_hit(hit) for hit in hits],
+            "next_cursor": next_cursor,
+        }
+        if spec.facets:
+            result["facets"] = queries.parse_facets(response.get("aggregations", {}))
+        return result
+
+    def _continue_identity(
+        self, cursor: dict[str, Any], identity: dict[str, Any], explicit: set[str]
+    ) -> dict[str, Any]:
+        """A cursor continues its own query; parameters given beside it must agree with it."""
+        if explicit & set(IDENTITY_PARAMS) and identity != cursor["q"]:
+            raise _bad_cursor(
+                "This cursor belongs to a different query; drop the other "
+                "query parameters or start again without cursor."
+            )
+        restored = dict(cursor["q"])
+        for name in ("published_from", "published_to"):
+            if restored.get(name):
+                restored[name] = dt.date.fromisoformat(restored[name])
+        return restored
+
+    def _filters(self, identity: dict[str, Any]) -> queries.Filters:
+        return queries.Filters(
+            people=tuple(fold(p) for p in identity.get("person", [])),
+            regions=tuple(region_lookup_keys(r) for r in identity.get("region", [])),
+            focus=bool(identity.get("focus")),
+            author=fold(identity["author"]) if identity.get("author") else None,
+            outlet=_outlet_key(identity.get("outlet")),
+            organizations=tuple(fold(o) for o in identity.get("organization", [])),
+            language=identity["language"].lower() if identity.get("language") else None,
+            published_from=_as_date(identity.get("published_from")),
+            published_to=_as_date(identity.get("published_to")),
+        )
+
+    def _run(self, spec: queries.SearchSpec) -> dict[str, Any]:
+        try:
+            return self.index.search(queries.search_body(spec))
+        except PointInTimeExpired:
+            raise _bad_cursor(
+                "This cursor has expired (idle for over 5 minutes); start the walk again."
+            ) from None
+        except SearchAfterRejected:
+            raise _bad_cursor("This cursor does not fit this query.") from None
+
+    # --- entity endpoints --------------------------------------------------------------------
+
+    def list_entities(
+        self, kind: str, limit: int, prefix: str | None, contains: str | None
+    ) -> list[dict[str, Any]]:
+        body = queries.entity_list_body(kind, limit, prefix, contains)
+        buckets = self.index.search(body)["aggregations"]["entities"]["buckets"]
+        return [self._entity_item(kind, bucket) for bucket in buckets]
+
+    def _entity_item(self, kind: str, bucket: dict[str, Any]) -> dict[str, Any]:
+        entity = parse_entity(bucket["key"])
+        item: dict[str, Any] = {"name": entity.name, "articles": bucket["doc_count"]}
+        if kind == "regions":
+            region = region_entity_fields(entity)
+            item.update(code=region["code"], type=region["type"], country=region["country"])
+        elif kind == "outlets":
+            item["domain"] = entity.extra[0] or None
+        return item
+
+    def entity_detail(self, kind: str, name: str) -> dict[str, Any] | None:
+        keys = list(region_lookup_keys(name)) if kind == "regions" else [fold(name)]
+        if kind == "outlets":
+            keys.append(fold(name).removeprefix("www."))
+        body = queries.entity_detail_body(ENTITY_KEY_FIELDS[kind], keys, co_size=10, latest=5)
+        response = self.index.search(body)
+        if response["hits"]["total"]["value"] == 0:
+            return None
+        aggregations = response["aggregations"]
+        own = self._own_bucket(kind, name, aggregations[kind]["buckets"])
+        if own is None:
+            return None
+        detail = self._entity_item(kind, own)
+        detail["articles"] = response["hits"]["total"]["value"]
+        detail["aliases"] = self._aliases(kind, detail["name"], response["hits"]["hits"])
+        detail["co_mentioned"] = {
+            other: [
+                self._entity_item(other, bucket)
+                for bucket in aggregations[other]["buckets"]
+                if not (other == kind and bucket["key"] == own["key"])
+            ]
+            for other in ("people", "regions")
+        }
+        detail["latest"] = [queries.parse_hit(hit) for hit in response["hits"]["hits"]]
+        if kind == "regions" and detail.get("code"):
+            detail["subregions"] = [
+                self._entity_item("regions", bucket)
+                for bucket in aggregations["regions"]["buckets"]
+                if detail["code"]
+                in ancestors(region_entity_fields(parse_entity(bucket["key"]))["code"] or "")
+            ]
+        return detail
+
+    def _own_bucket(
+        self, kind: str, name: str, buckets: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
+        """The bucket the name refers to: its name, code or domain, or a person's surname."""
+        wanted = {fold(name)} | (set(region_lookup_keys(name)) if kind == "regions" else set())
+        surname_matches = []
+        for bucket in buckets:
+            entity = parse_entity(bucket["key"])
+            identifiers = {fold(entity.name)}
+            if kind in {"regions", "outlets"} and entity.extra[0]:
+                identifiers.add(fold(entity.extra[0]).removeprefix("www."))
+            if identifiers & wanted:
+                return bucket
+            if kind == "people" and fold(entity.name).split()[-1:] == [fold(name)]:
+                surname_matches.append(bucket)
+        return surname_matches[0] if surname_matches else None
+
+    def _aliases(self, kind: str, name: str, hits: list[dict[str, Any]]) -> list[str]:
+        if kind not in {"people", "regions"}:
+            return []
+        seen: Counter[str] = Counter()
+        for hit in hits:
+            for entry in hit["_source"].get(kind, []):
+                if entry.get("name") == name:
+                    seen.update(entry.get("aliases", []))
+        return [alias for alias, _ in seen.most_common()]
+
+
+def _outlet_key(outlet: str | None) -> str | None:
+    return fold(outlet).removeprefix("www.") if outlet else None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)

@@ -1,0 +1,53 @@
+"""Entities known from stored articles, with article counts and autocomplete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+
+from api.errors import ProblemError
+from api.services import searcher
+from api.views import problem_responses
+from schemas.entities import EntityDetailSchema, EntityQueryArgsSchema, EntitySchema
+
+blp = Blueprint(
+    "entities", __name__, description="People, regions, outlets, authors, organisations"
+)
+
+KINDS = {
+    "people": "person",
+    "regions": "region (ISO code or name)",
+    "outlets": "outlet (name or domain)",
+    "authors": "author",
+    "organizations": "organisation",
+}
+
+
+def _register(kind: str, singular: str) -> None:
+    def list_view(args: dict[str, Any]) -> list[dict[str, Any]]:
+        return searcher().list_entities(kind, args["limit"], args.get("prefix"), args.get("q"))
+
+    def detail_view(name: str) -> dict[str, Any]:
+        detail = searcher().entity_detail(kind, name)
+        if detail is None:
+            raise ProblemError(404, f"No {singular} {name!r} in any article.", kind="not-found")
+        return detail
+
+    list_view.__name__ = f"list_{kind}"
+    list_view.__doc__ = f"List {kind} by article count; `prefix` autocompletes any word."
+    detail_view.__name__ = f"get_{kind}"
+    detail_view.__doc__ = f"One {singular}: article count, aliases, co-mentions, latest articles."
+
+    blp.route(f"/{kind}", methods=["GET"])(
+        blp.arguments(EntityQueryArgsSchema, location="query")(
+            blp.response(200, EntitySchema(many=True))(problem_responses(blp, 422, 503)(list_view))
+        )
+    )
+    blp.route(f"/{kind}/<string:name>", methods=["GET"])(
+        blp.response(200, EntityDetailSchema)(problem_responses(blp, 404, 503)(detail_view))
+    )
+
+
+for _kind, _singular in KINDS.items():
+    _register(_kind, _singular)

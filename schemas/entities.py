@@ -1,0 +1,46 @@
+"""Entities (people, regions, outlets, authors, organisations): lists and details."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from schemas.search import ArticleSummarySchema
+
+
+class EntityQueryArgsSchema(Schema):
+    prefix = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={
+            "description": "Autocomplete: a prefix of any word of the name",
+            "example": "zel",
+        },
+    )
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "A part of the name, anywhere in it"},
+    )
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class EntitySchema(Schema):
+    name = fields.String(required=True, metadata={"example": "Volodymyr Zelensky"})
+    articles = fields.Integer(required=True, metadata={"description": "Articles naming it"})
+    code = fields.String(allow_none=True, metadata={"description": "Regions only"})
+    type = fields.String(metadata={"description": "Regions only"})
+    country = fields.String(allow_none=True, metadata={"description": "Regions only"})
+    domain = fields.String(allow_none=True, metadata={"description": "Outlets only"})
+
+
+class CoMentionedSchema(Schema):
+    people = fields.List(fields.Nested(EntitySchema))
+    regions = fields.List(fields.Nested(EntitySchema))
+
+
+class EntityDetailSchema(EntitySchema):
+    aliases = fields.List(fields.String(), metadata={"example": ["Zelensky", "Zelenskiy"]})
+    co_mentioned = fields.Nested(CoMentionedSchema)
+    latest = fields.List(fields.Nested(ArticleSummarySchema))
+    subregions = fields.List(
+        fields.Nested(EntitySchema),
+        metadata={"description": "Regions only: mentioned regions and cities inside it"},
+    )

@@ -1,0 +1,160 @@
+"""Search: the query parameters of GET /articles and the shape of its answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from schemas.articles import OrganizationSchema, OutletSchema, PersonSchema, RegionSchema
+
+SORTS = ("relevance", "-published_at", "published_at")
+FACETS = ("people", "regions", "outlets", "authors", "organizations", "published_at")
+INTERVALS = ("day", "week", "month")
+MAX_PER_PAGE = 100
+MAX_QUERY_LENGTH = 1000
+_VALUE = fields.String(validate=validate.Length(min=1, max=300))
+
+
+class CommaSeparated(fields.Field):
+    """`facets=people,regions` (or the parameter repeated) -> ["people", "regions"]."""
+
+    def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+        self.metadata.setdefault("description", "Comma-separated: " + ", ".join(choices))
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        raw = value if isinstance(value, list) else [value]
+        items: list[str] = []
+        for part in raw:
+            if not isinstance(part, str):
+                raise ValidationError("Must be a comma-separated string.")
+            items.extend(item.strip() for item in part.split(",") if item.strip())
+        unknown = [item for item in items if item not in self.choices]
+        if unknown:
+            raise ValidationError(
+                f"Unknown value(s): {', '.join(unknown)}. Choose from: {', '.join(self.choices)}."
+            )
+        return list(dict.fromkeys(items))
+
+
+class ArticleQueryArgsSchema(Schema):
+    q = fields.String(
+        validate=validate.Length(max=MAX_QUERY_LENGTH),
+        metadata={
+            "description": 'Full text, simple-query-string syntax: "phrase", -exclude, a | b, '
+            "prefix*. Title matches weigh more.",
+            "example": "security guarantees",
+        },
+    )
+    person = fields.List(
+        _VALUE,
+        metadata={"description": "Name or alias; repeat: all must match", "example": ["putin"]},
+    )
+    region = fields.List(
+        _VALUE,
+        metadata={
+            "description": "ISO code or English name; a country also matches its regions and "
+            "cities. Repeat: all must match",
+            "example": ["UA"],
+        },
+    )
+    focus = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Match regions only among the article's focus regions"},
+    )
+    author = fields.String(validate=validate.Length(min=1, max=300))
+    outlet = fields.String(
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "Outlet name or domain", "example": "pravda.ru"},
+    )
+    organization = fields.List(_VALUE, metadata={"description": "Repeat: all must match"})
+    language = fields.String(validate=validate.Length(equal=2), metadata={"example": "en"})
+    published_from = fields.Date(metadata={"description": "Inclusive, YYYY-MM-DD"})
+    published_to = fields.Date(metadata={"description": "Inclusive, YYYY-MM-DD"})
+    sort = fields.String(
+        validate=validate.OneOf(SORTS),
+        metadata={"description": "Default: relevance with q, else -published_at"},
+    )
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "Shallow paging, up to 10,000 results; use cursor beyond"},
+    )
+    cursor = fields.String(
+        validate=validate.Length(min=1, max=4000),
+        metadata={"description": "`next_cursor` of the previous page; continues its query"},
+    )
+    highlight = fields.Boolean(load_default=False)
+    facets = CommaSeparated(FACETS)
+    facet_size = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+    interval = fields.String(
+        load_default="month",
+        validate=validate.OneOf(INTERVALS),
+        metadata={"description": "Bucket size of the published_at facet"},
+    )
+    fields_ = CommaSeparated(("text",), data_key="fields", attribute="fields")
+
+    @validates_schema
+    def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        start, end = data.get("published_from"), data.get("published_to")
+        if start and end and start > end:
+            raise ValidationError("Must not be before published_from.", field_name="published_to")
+        if data.get("cursor") and data.get("page"):
+            raise ValidationError("Use either page or cursor.", field_name="page")
+
+
+class TotalSchema(Schema):
+    value = fields.Integer(required=True)
+    relation = fields.String(required=True, validate=validate.OneOf(["eq", "gte"]))
+
+
+class HighlightsSchema(Schema):
+    title = fields.List(fields.String())
+    text = fields.List(fields.String(), metadata={"example": ["… <mark>security</mark> …"]})
+
+
+class ArticleSummarySchema(Schema):
+    id = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    text = fields.String(metadata={"description": "Only with fields=text"})
+    language = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+    authors = fields.List(fields.String())
+    outlet = fields.Nested(OutletSchema, allow_none=True)
+    people = fields.List(fields.Nested(PersonSchema))
+    regions = fields.List(fields.Nested(RegionSchema))
+    organizations = fields.List(fields.Nested(OrganizationSchema))
+    word_count = fields.Integer()
+    created_at = fields.String()
+    updated_at = fields.String()
+    highlights = fields.Nested(HighlightsSchema)
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True)
+    count = fields.Integer(required=True)
+    code = fields.String(allow_none=True, metadata={"description": "Regions only"})
+    type = fields.String(metadata={"description": "Regions only"})
+
+
+class FacetsSchema(Schema):
+    people = fields.List(fields.Nested(FacetValueSchema))
+    regions = fields.List(fields.Nested(FacetValueSchema))
+    outlets = fields.List(fields.Nested(FacetValueSchema))
+    authors = fields.List(fields.Nested(FacetValueSchema))
+    organizations = fields.List(fields.Nested(FacetValueSchema))
+    published_at = fields.List(
+        fields.Nested(FacetValueSchema), metadata={"description": "Date histogram buckets"}
+    )
+
+
+class SearchResultSchema(Schema):
+    total = fields.Nested(TotalSchema, required=True)
+    items = fields.List(fields.Nested(ArticleSummarySchema), required=True)
+    facets = fields.Nested(FacetsSchema)
+    next_cursor = fields.String(
+        allow_none=True, required=True, metadata={"description": "null on the last page"}
+    )
