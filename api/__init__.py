@@ -7,28 +7,43 @@ connects to nothing and loads no model.
 
 from __future__ import annotations
 
+import http
 import logging
 from typing import Any
 
 from flask import Flask
+from flask_cors import CORS
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
-from api import cli, errors, guards, observability
+from api import caching, cli, errors, guards, observability
 from api.config import Settings, load_settings
 from api.search import BACKEND_ERRORS, make_client
 from api.search.index import ArticleIndex
-from schemas.common import ProblemSchema
+from schemas.common import PROBLEM_CONTENT_TYPE, ProblemSchema
 
 log = logging.getLogger(__name__)
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api, answering every HTTP error with RFC 9457 problem+json."""
+    """flask-smorest's Api, answering and documenting every error as RFC 9457 problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
         return errors.handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        """Document the shared error responses (422, default) as problem+json, not JSON."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -43,6 +58,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
+        # Swagger UI is vendored under static/ so the docs work without any CDN.
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="/static/vendor/swagger-ui/",
         API_SPEC_OPTIONS={
             "info": {
                 "description": (
@@ -54,16 +72,24 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     observability.init_app(app, settings)
     guards.init_app(app)
+    caching.init_app(app)
+    CORS(
+        app,
+        origins=list(settings.cors_origins),
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["Location", "ETag", "Retry-After", "X-Request-ID"],
+    )
 
     index = ArticleIndex(make_client(settings), settings)
     app.extensions["article_index"] = index
     _ensure_index(index)
 
     api = ProblemApi(app)
-    from api.views import articles, entities, extract, health
+    from api.views import articles, entities, extract, health, ui
 
     for blueprint in (health.blp, articles.blp, extract.blp, entities.blp):
         api.register_blueprint(blueprint)
+    app.register_blueprint(ui.blp)  # the search page: a plain blueprint, kept out of the spec
 
     errors.register_error_handlers(app)
     cli.init_app(app)

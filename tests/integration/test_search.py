@@ -211,7 +211,9 @@ def _inserter(index: ArticleIndex, inserted: list[str], dates: list[str]):
             "id": f"inserted-{uuid.uuid4().hex[:8]}",
             "published_at": dates[number % len(dates)],
         }
-        index.bulk_write([{"op": "create", "article": article, "content_hash": "h"}], refresh="true")
+        index.bulk_write(
+            [{"op": "create", "article": article, "content_hash": "h"}], refresh="true"
+        )
         inserted.append(article["id"])
 
     return insert

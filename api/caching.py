@@ -1,0 +1,29 @@
+"""HTTP caching of reads: an ETag on every successful JSON GET, revalidated on each use.
+
+Search results change whenever an article is written, so nothing is cached blind
+(`no-cache`); a client or proxy that repeats a request gets 304 when nothing changed.
+Probes must never come from a cache (`no-store`).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, request
+
+UNCACHEABLE_PATHS = frozenset({"/health", "/ready", "/metrics"})
+
+
+def add_validators(response: Response) -> Response:
+    if request.method not in {"GET", "HEAD"}:
+        return response
+    if request.path in UNCACHEABLE_PATHS:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if response.status_code == 200 and response.mimetype == "application/json":
+        response.headers["Cache-Control"] = "no-cache"
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_validators)
