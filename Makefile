@@ -5,6 +5,10 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ES      := scripts/elasticsearch
+# Only a node this Makefile starts itself may be restarted by the durability test.
+ifeq ($(origin ES_URL), undefined)
+export ES_RESTARTABLE := 1
+endif
 ES_URL  ?= $(shell $(ES) url)
 export ES_URL
 

@@ -16,7 +16,7 @@ from flask_cors import CORS
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from api import caching, cli, errors, guards, observability
+from api import caching, cli, errors, guards, metrics, observability
 from api.config import Settings, load_settings
 from api.search import BACKEND_ERRORS, make_client
 from api.search.index import ArticleIndex
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         },
     )
     observability.init_app(app, settings)
+    metrics.init_app(app)
     guards.init_app(app)
     caching.init_app(app)
     CORS(
@@ -87,7 +88,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api = ProblemApi(app)
     from api.views import articles, entities, extract, health, ui
 
-    for blueprint in (health.blp, articles.blp, extract.blp, entities.blp):
+    resources = [articles.blp, extract.blp, entities.blp]
+    guards.init_rate_limits(app, resources)
+    for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)
     app.register_blueprint(ui.blp)  # the search page: a plain blueprint, kept out of the spec
 

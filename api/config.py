@@ -1,26 +1,27 @@
 """Every setting of the service, read once from environment variables.
 
-| variable            | default               | meaning                                            |
-|---------------------|-----------------------|----------------------------------------------------|
-| ES_URL              | http://127.0.0.1:9200 | Elasticsearch node(s), comma-separated             |
-| ES_API_KEY          | (none)                | API key for a secured cluster                      |
-| ES_TIMEOUT          | 10                    | seconds before a request to Elasticsearch gives up |
-| ES_INDEX_PREFIX     | (empty)               | prefix of every index and alias name               |
-| ES_SHARDS           | 1                     | primary shards of a new articles index             |
-| ES_REPLICAS         | 0                     | replicas of a new articles index                   |
-| ES_REFRESH_INTERVAL | 1s                    | refresh interval of the articles index             |
-| API_KEYS            | (none)                | comma-separated bearer keys required for writes    |
-| MAX_TEXT_BYTES      | 1000000               | largest article text or HTML accepted              |
-| MAX_BODY_BYTES      | 2000000               | largest request body for single-article requests   |
-| BATCH_MAX_ITEMS     | 500                   | most articles in one batch                         |
-| BATCH_MAX_BYTES     | 50000000              | largest batch request body                         |
-| CORS_ORIGINS        | *                     | comma-separated origins allowed by CORS            |
-| RATE_LIMIT_WRITES   | (none)                | e.g. "60/minute" for write routes; off when empty  |
-| RATE_LIMIT_READS    | (none)                | e.g. "600/minute" for read routes; off when empty  |
-| HIGHLIGHT_TAG       | mark                  | HTML tag wrapped around highlighted matches        |
-| LOG_LEVEL           | INFO                  | level of the JSON logs                             |
-| HOST / PORT         | 127.0.0.1 / 8000      | where gunicorn binds                               |
-| WEB_CONCURRENCY     | number of cores       | gunicorn worker processes                          |
+| variable               | default               | meaning                                       |
+|------------------------|-----------------------|-----------------------------------------------|
+| ES_URL                 | http://127.0.0.1:9200 | Elasticsearch nodes, comma-separated          |
+| ES_API_KEY             | (none)                | API key for a secured cluster                 |
+| ES_TIMEOUT             | 10                    | seconds before an Elasticsearch call gives up |
+| ES_INDEX_PREFIX        | (empty)               | prefix of every index and alias name          |
+| ES_SHARDS              | 1                     | primary shards of a new articles index        |
+| ES_REPLICAS            | 0                     | replicas of a new articles index              |
+| ES_REFRESH_INTERVAL    | 1s                    | refresh interval of the articles index        |
+| API_KEYS               | (none)                | bearer keys for writes, comma-separated       |
+| MAX_TEXT_BYTES         | 1000000               | largest article text or HTML accepted         |
+| MAX_BODY_BYTES         | 2000000               | largest body of a single-article request      |
+| BATCH_MAX_ITEMS        | 500                   | most articles in one batch                    |
+| BATCH_MAX_BYTES        | 50000000              | largest batch request body                    |
+| CORS_ORIGINS           | *                     | comma-separated origins allowed by CORS       |
+| RATE_LIMIT_WRITES      | (none)                | e.g. 60/minute on writes; off when empty      |
+| RATE_LIMIT_READS       | (none)                | e.g. 600/minute on reads; off when empty      |
+| RATE_LIMIT_STORAGE_URI | memory://             | rate-limit counters (redis://...)             |
+| HIGHLIGHT_TAG          | mark                  | HTML tag around highlighted matches           |
+| LOG_LEVEL              | INFO                  | level of the JSON logs                        |
+| HOST / PORT            | 127.0.0.1 / 8000      | where gunicorn binds                          |
+| WEB_CONCURRENCY        | number of cores       | gunicorn worker processes                     |
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     rate_limit_writes: str | None = None
     rate_limit_reads: str | None = None
+    rate_limit_storage_uri: str = "memory://"
     highlight_tag: str = "mark"
     log_level: str = "INFO"
     host: str = "127.0.0.1"
@@ -80,6 +82,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "CORS_ORIGINS": ("cors_origins", _as_list),
     "RATE_LIMIT_WRITES": ("rate_limit_writes", str),
     "RATE_LIMIT_READS": ("rate_limit_reads", str),
+    "RATE_LIMIT_STORAGE_URI": ("rate_limit_storage_uri", str),
     "HIGHLIGHT_TAG": ("highlight_tag", str),
     "LOG_LEVEL": ("log_level", str.upper),
     "HOST": ("host", str),

@@ -14,6 +14,7 @@ from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from api.metrics import service_metrics
 from api.search import BACKEND_ERRORS, is_unavailable
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
 
@@ -119,7 +120,11 @@ def handle_problem(error: ProblemError) -> Response:
 
 
 def handle_backend_error(error: Exception) -> Response:
-    if not is_unavailable(error):
+    unavailable = is_unavailable(error)
+    service_metrics().elasticsearch_errors.labels(
+        kind="unavailable" if unavailable else "refused"
+    ).inc()
+    if not unavailable:
         return handle_unexpected(error)
     log.warning("elasticsearch unavailable: %s", type(error).__name__)
     return render_problem(
@@ -129,6 +134,12 @@ def handle_backend_error(error: Exception) -> Response:
         kind="search-unavailable",
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+
+
+def handle_too_deep(error: RecursionError) -> Response:
+    """Only pathologically nested JSON recurses this deep: the client's fault, not ours."""
+    log.warning("refused a body nested too deeply to parse")
+    return render_problem(400, "The JSON body is nested too deeply.", kind="invalid-json")
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -141,4 +152,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ProblemError, handle_problem)
     for error_class in BACKEND_ERRORS:
         app.register_error_handler(error_class, handle_backend_error)
+    app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Flask, request
+from flask import Blueprint, Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 
+from api.config import Settings
 from api.errors import ProblemError
 from api.services import settings
 
@@ -41,5 +44,35 @@ def require_media_type(*accepted: str) -> None:
         )
 
 
+WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
+
+
+def init_rate_limits(app: Flask, blueprints: list[Blueprint]) -> None:
+    """Per-client limits for reads and writes, off unless RATE_LIMIT_READS/WRITES are set.
+
+    Counters live in RATE_LIMIT_STORAGE_URI (memory by default: per worker process; point it
+    at Redis or memcached to share one budget across workers and hosts).
+    """
+    limits = settings_of(app)
+    if not (limits.rate_limit_reads or limits.rate_limit_writes):
+        return
+    app.config.update(
+        RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_HEADER_LIMIT="RateLimit-Limit",
+        RATELIMIT_HEADER_REMAINING="RateLimit-Remaining",
+        RATELIMIT_HEADER_RESET="RateLimit-Reset",
+    )
+    limiter = Limiter(get_remote_address, app=app, storage_uri=limits.rate_limit_storage_uri)
+    for blueprint in blueprints:
+        if limits.rate_limit_writes:
+            limiter.limit(limits.rate_limit_writes, methods=WRITE_METHODS)(blueprint)
+        if limits.rate_limit_reads:
+            limiter.limit(limits.rate_limit_reads, methods=["GET"])(blueprint)
+
+
 def init_app(app: Flask) -> None:
     app.before_request(require_api_key)
+
+
+def settings_of(app: Flask) -> Settings:
+    return app.config["SETTINGS"]

@@ -25,8 +25,9 @@ from marshmallow import ValidationError
 from api.errors import ProblemError
 from api.extraction import extract, extract_many
 from api.extraction.outlets import outlet_for_name
+from api.metrics import ServiceMetrics
 from api.search import BACKEND_ERRORS
-from api.search.index import TRANSIENT_STATUSES, ArticleIndex, StoredArticle
+from api.search.index import ArticleIndex, StoredArticle
 from api.textnorm import fold
 from schemas.articles import ArticleInSchema
 
@@ -82,9 +83,14 @@ def build_article(payload: dict[str, Any], extracted: dict[str, Any]) -> dict[st
 class Ingestor:
     """Validated payloads in, stored articles out. Views and the CLI share this path."""
 
-    def __init__(self, index: ArticleIndex, max_text_bytes: int) -> None:
+    def __init__(self, index: ArticleIndex, max_text_bytes: int, metrics: ServiceMetrics) -> None:
         self.index = index
         self.max_text_bytes = max_text_bytes
+        self.metrics = metrics
+
+    def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
+        with self.metrics.extraction_seconds.time():
+            return extract(payload)
 
     # --- checks ------------------------------------------------------------------------------
 
@@ -110,7 +116,7 @@ class Ingestor:
 
     def preview(self, payload: dict[str, Any]) -> dict[str, Any]:
         self.check_size(payload)
-        return build_article(payload, extract(payload))
+        return build_article(payload, self._extract(payload))
 
     def save(self, payload: dict[str, Any], refresh: str) -> WriteResult:
         """Create the article, or update it if its input changed; idempotent."""
@@ -118,19 +124,23 @@ class Ingestor:
         article_key, digest = article_id(payload), input_hash(payload)
         stored = self.index.get(article_key)
         if stored and stored.content_hash == digest:
+            self.metrics.count_articles("unchanged")
             return WriteResult(stored.article, created=False)
-        article = self._stamp(build_article(payload, extract(payload)), article_key, stored)
+        article = self._stamp(build_article(payload, self._extract(payload)), article_key, stored)
         if stored:
             self.index.replace(article, digest, refresh, expected=stored)
+            self.metrics.count_articles("updated")
             return WriteResult(article, created=False)
         self.index.create(article, digest, refresh)
+        self.metrics.count_articles("created")
         return WriteResult(article, created=True)
 
     def replace(self, article_key: str, payload: dict[str, Any], refresh: str) -> dict[str, Any]:
         self.check_size(payload)
         stored = self._require(article_key)
-        article = self._stamp(build_article(payload, extract(payload)), article_key, stored)
+        article = self._stamp(build_article(payload, self._extract(payload)), article_key, stored)
         self.index.replace(article, input_hash(payload), refresh, expected=stored)
+        self.metrics.count_articles("updated")
         return article
 
     def patch(self, article_key: str, changes: dict[str, Any], refresh: str) -> dict[str, Any]:
@@ -210,17 +220,22 @@ class Ingestor:
             elif outcome is None:  # unchanged input: nothing to write
                 result["status"] = 200
             elif not outcome.ok:
-                result["status"] = 503 if outcome.status in TRANSIENT_STATUSES else 422
+                # 400 means the document itself was refused; anything else (a full queue, a
+                # read-only index) is the node's state, worth retrying later.
+                result["status"] = 422 if outcome.status == 400 else 503
                 result["errors"] = {"elasticsearch": [outcome.error or "rejected"]}
             else:
                 result["status"] = 201 if key not in stored and key not in seen else 200
             seen.add(key)
-        return {
+        summary = {
             "items": results,
             "created": sum(1 for r in results if r["status"] == 201),
             "updated": sum(1 for r in results if r["status"] == 200),
             "failed": sum(1 for r in results if r["status"] >= 400),
         }
+        for outcome in ("created", "updated", "failed"):
+            self.metrics.count_articles(outcome, summary[outcome])
+        return summary
 
     def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
         if not isinstance(raw, dict):
@@ -246,7 +261,8 @@ class Ingestor:
         keys = list(to_write)
         payloads = [to_write[key][1] for key in keys]
         try:
-            extracted = extract_many(payloads)
+            with self.metrics.extraction_seconds.time():
+                extracted = extract_many(payloads)
         except BACKEND_ERRORS:
             raise
         except Exception:

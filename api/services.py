@@ -6,6 +6,7 @@ from flask import current_app
 
 from api.config import Settings
 from api.ingest import Ingestor
+from api.metrics import service_metrics
 from api.search.index import ArticleIndex
 from api.search.queries import Highlighting
 from api.searching import Searcher
@@ -20,7 +21,7 @@ def article_index() -> ArticleIndex:
 
 
 def ingestor() -> Ingestor:
-    return Ingestor(article_index(), settings().max_text_bytes)
+    return Ingestor(article_index(), settings().max_text_bytes, service_metrics())
 
 
 def searcher() -> Searcher:

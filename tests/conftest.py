@@ -58,3 +58,12 @@ def app(index_prefix: str) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def module_client(es: Elasticsearch) -> Iterator[FlaskClient]:
+    """One app and index for a whole module, for tests that only need a working service."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}-"
+    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
+    yield app.test_client()
+    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)

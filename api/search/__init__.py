@@ -31,8 +31,11 @@ def is_unavailable(error: Exception) -> bool:
     if isinstance(error, ApiError):
         if error.meta.status in UNAVAILABLE_STATUSES:
             return True
-        # The alias vanished or was never created: the service is not ready, not broken.
-        return error.meta.status == 404 and "index_not_found" in str(error)
+        # A write block (read-only index, flood-stage disk) is the node's state, not the
+        # request's fault; a missing alias means the service is not ready, not broken.
+        return (error.meta.status == 403 and "cluster_block_exception" in str(error)) or (
+            error.meta.status == 404 and "index_not_found" in str(error)
+        )
     return False
 
 

@@ -22,8 +22,6 @@ from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
 log = logging.getLogger(__name__)
 
 INTERNAL_FIELDS = frozenset({*documents.DERIVED_FIELDS, "content_hash"})
-# Bulk items failing with these statuses are worth retrying: the node was busy, not the data bad.
-TRANSIENT_STATUSES = frozenset({429, 503})
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,6 @@ def parse_ndjson(body: bytes) -> list[Any]:
             continue
         try:
             items.append(json.loads(line))
-        except ValueError:
+        except (ValueError, RecursionError):
             items.append(None)
     return items
