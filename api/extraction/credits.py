@@ -1,0 +1,600 @@
+"""Bylines, credit lines, outlet cues and boilerplate in plain-text articles.
+
+Credits sit at the edges of an article: bylines and agency datelines near the top, credit lines
+("Reporting by ...; Editing by ..."), copyright and "subscribe/follow/share" lines near the end.
+They are recognised line by line, moved into Credits.authors / Credits.outlet, and removed from
+Credits.body so that NER does not read them as article content.
+
+Choices:
+- "Reporting by", "Additional reporting by" and "Writing by" name authors; "Editing by",
+  "Edited by", "Graphics by", "Photos by" and the like do not (editors did not write the story).
+- A line is a byline only when the whole line parses as one: a marker ("By", "Written by",
+  "Author's name", ...) followed by names in capitalised form, optionally with an outlet. A sentence
+  that starts with "By" ("By the end of the year, ...") fails the name check and stays in the body.
+- A publisher cue in the footer (copyright, "Subscribe to X") wins over an agency credit in a
+  byline or dateline, because the footer names the site the text was published on.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from api.extraction.outlets import is_known_outlet, is_news_agency, outlet_for_name
+from api.textnorm import fold
+
+HEAD_LINES = 6
+TAIL_LINES = 8
+MAX_CREDIT_LINE = 160
+MAX_INITIALS = 3
+MAX_OUTLET_WORDS = 6
+
+_APOSTROPHES = "'’`´‘"
+_BYLINE = re.compile(
+    r"^(?P<marker>by|written by|words by|story by|text by|posted by|von|par|por|"
+    rf"author[{_APOSTROPHES}]?s?(?: name)?|authors?)\s*[:\-–—]?\s+(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+# Short markers also introduce book and photo credits, so the footer needs an explicit one.
+_HEAD_ONLY_MARKERS = frozenset({"by", "von", "par", "por", "posted by"})
+_ROLE = re.compile(r"^(?P<role>[A-Za-z ]+?)\s+by\s+(?P<names>\S.*)$", re.IGNORECASE)
+AUTHOR_ROLES = frozenset({"reporting", "additional reporting", "writing", "written", "reported"})
+_NON_AUTHOR_ROLES = frozenset(
+    {
+        "editing",
+        "edited",
+        "graphics",
+        "photos",
+        "photography",
+        "video",
+        "design",
+        "illustration",
+        "illustrations",
+        "translation",
+        "translated",
+        "fact-checking",
+        "compiled",
+        "production",
+        "produced",
+        "research",
+        "additional research",
+        "data",
+    }
+)
+_DATELINE_AGENCY = re.compile(
+    r"^(?P<place>[A-ZÀ-Ý][^\s()/]*(?:[ ,]+[\wÀ-Ý][^\s()/]*){0,4}?)?[\s.,]*"
+    r"(?:\((?P<agency>[^()]{2,40})\)\s*[-–—]+|/(?P<slashed>[^/]{2,20})/\.?)\s*"
+)
+_LEADING_AGENCY = re.compile(r"^(?P<agency>[A-Z][\w.&' ]{0,30}?)\s+[-–—]{1,2}\s+(?=\S)")
+# "© 2025 Reuters", "Copyright © Pravda.Ru 2025", "Copyright 2025 The Associated Press." (a line
+# that merely starts with the word, "Copyright law changed", is not a copyright notice).
+_COPYRIGHT = re.compile(
+    r"^(?:(?:©|\(c\))\s*(?:copyright\s*)?|copyright\s*(?:©|\(c\))\s*|copyright\s+(?=\d{4}))"
+    r"(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?,?\s*"
+    r"(?P<name>[^,|©]+?)\s*(?:\d{4}\s*)?(?:[,|]|\.\s|\.$|all rights reserved|$)",
+    re.IGNORECASE,
+)
+_SUBSCRIBE = re.compile(
+    r"^(?i:subscribe|sign up|follow)\s+(?i:to\s+)?(?i:the\s+)?"
+    r"(?P<name>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3}?)"
+    r"(?:['’]s)?\s+(?i:(?:on\s+)?(?:telegram|youtube|twitter|x|facebook|instagram|newsletter|"
+    r"channel|rss|podcast|feed|whatsapp)\b)"
+)
+_BOILERPLATE = re.compile(
+    r"^(?:subscribe\b|sign up\b|follow (?:us|me)\b|follow .{1,40} on (?:twitter|x|facebook|"
+    r"instagram|telegram|tiktok|linkedin|youtube)\b|share (?:this|on|via)\b|share$|read more\b|"
+    r"related(?: articles| stories| coverage)?:|advertisement$|click here\b|"
+    r"(?:published|updated|posted)(?: on)?:?\s[^.!?]{0,40}\d[^.!?]{0,20}$|"
+    r"\d+\s*min(?:ute)?s? read$|"
+    r"download (?:our|the) app\b|"
+    r"join (?:us|our)\b|like us on\b|all rights reserved\b|©|\(c\) ?\d|"
+    r"copyright\s*(?:©|\(c\)|\d{4})|"
+    r"(?:photo|foto|image|picture|credit|source|illustration)s?\s*:|\(?photo by\b|"
+    r"(?:editing|edited|editor|graphics|photos|translated|translation) by\b|editor:|"
+    r"(?:facebook|twitter|whatsapp|email|telegram|linkedin|reddit|print|copy link)"
+    r"(?:[\s|,/·•]+(?:facebook|twitter|whatsapp|email|telegram|linkedin|reddit|print|"
+    r"copy link))*$)",
+    re.IGNORECASE,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
+_TRAILING_PLACE = re.compile(r"\s+(?:in|at|from)\s+[A-ZÀ-Ý].*$")
+_PARTICLES = frozenset(
+    {
+        "von",
+        "van",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "ter",
+        "ten",
+        "zu",
+        "y",
+        "e",
+    }
+)
+_NOT_NAME_WORDS = frozenset(
+    {
+        "the",
+        "staff",
+        "reporter",
+        "reporters",
+        "correspondent",
+        "editor",
+        "editors",
+        "news",
+        "desk",
+        "team",
+        "agency",
+        "agencies",
+        "newsroom",
+        "wire",
+        "wires",
+        "admin",
+        "guest",
+        "contributor",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "today",
+        "yesterday",
+        "published",
+        "updated",
+        "minute",
+        "minutes",
+        "read",
+        "min",
+    }
+)
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[^\W\d_]\.)$")
+
+
+@dataclass
+class Credits:
+    """What split_credits found, and the text left for NER."""
+
+    body: str
+    authors: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Found:
+    """Accumulates authors and outlet candidates while lines are scanned."""
+
+    authors: list[str] = field(default_factory=list)
+    author_source: str | None = None
+    footer_outlet: str | None = None
+    byline_outlet: str | None = None
+
+    def add_authors(self, names: list[str], source: str) -> None:
+        for name in names:
+            if name.casefold() not in {a.casefold() for a in self.authors}:
+                self.authors.append(name)
+        if names and self.author_source is None:
+            self.author_source = source
+
+
+def clean_person_name(raw: str) -> str | None:
+    """A tidy person name, or None when the string does not look like one ('the end' -> None)."""
+    name = raw.strip(" \t.:-–—|*")
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 5 or len(name) > 60:
+        return None
+    capitalised = 0
+    for token in tokens:
+        if token.casefold().strip(".") in _NOT_NAME_WORDS or not _NAME_TOKEN.match(token):
+            return None
+        if not token[0].islower():  # capitalised, or a script without case (Arabic, CJK)
+            capitalised += 1
+        elif token.casefold() not in _PARTICLES:
+            return None
+    if capitalised < 2:
+        return None
+    return _title_case_if_shouting(name)
+
+
+def _title_case_if_shouting(name: str) -> str:
+    """'JANE DOE' -> 'Jane Doe'; mixed-case names stay as written."""
+    if name.isupper() and len(name.replace(" ", "")) > 3:
+        return " ".join(part.capitalize() for part in name.split())
+    return name
+
+
+def parse_names(text: str) -> tuple[list[str], str | None] | None:
+    """Names (and an outlet) from a byline's name part, or None when it is not a byline."""
+    names: list[str] = []
+    outlet: str | None = None
+    pieces = [p for p in _NAME_SPLIT.split(text.strip().rstrip(".")) if p.strip()]
+    if not pieces:
+        return None
+    for index, piece in enumerate(pieces):
+        piece = _TRAILING_PLACE.sub("", piece.strip())
+        if is_known_outlet(piece):
+            outlet = outlet or outlet_for_name(piece)["name"]
+            continue
+        name = clean_person_name(piece)
+        if name is not None:
+            names.append(name)
+        elif index == 0 or not names:
+            return None
+    if not names and outlet is None:
+        return None
+    return names, outlet
+
+
+def _byline(line: str, edge: str) -> tuple[list[str], str | None] | None:
+    """Authors/outlet of a byline such as 'By Jane Doe, Reuters' or "Author's name Jane Doe"."""
+    match = _BYLINE.match(line)
+    if match:
+        if edge == "footer" and match.group("marker").casefold() in _HEAD_ONLY_MARKERS:
+            return None
+        return parse_names(match.group("names"))
+    return _name_outlet_line(line)
+
+
+def _name_outlet_line(line: str) -> tuple[list[str], str | None] | None:
+    """'Jane Doe, Reuters' or 'Jane Doe | AP': only when the last part is a known outlet."""
+    parts = re.split(r"\s*[,|/]\s*", line.strip())
+    if len(parts) < 2 or not is_known_outlet(parts[-1]):
+        return None
+    parsed = parse_names(", ".join(parts[:-1]))
+    if parsed is None or not parsed[0]:
+        return None
+    return parsed[0], outlet_for_name(parts[-1])["name"]
+
+
+def _role_credits(line: str) -> list[str] | None:
+    """Authors from 'Reporting by A and B; Editing by C' lines; None if it is not such a line."""
+    segments = [s.strip() for s in re.split(r";|\.\s+(?=[A-Z])", line) if s.strip()]
+    authors: list[str] = []
+    for segment in segments:
+        match = _ROLE.match(segment)
+        if match is None:
+            return None
+        role = match.group("role").strip().casefold()
+        if role not in AUTHOR_ROLES and role not in _NON_AUTHOR_ROLES:
+            return None
+        parsed = parse_names(match.group("names"))
+        if parsed is None:
+            return None
+        if role in AUTHOR_ROLES:
+            authors.extend(parsed[0])
+    return authors
+
+
+def _footer_outlet(line: str) -> str | None:
+    """Publisher named by a copyright or subscribe/follow line in the footer."""
+    match = _COPYRIGHT.match(line) or _SUBSCRIBE.match(line)
+    if match is None:
+        return None
+    name = match.group("name").strip()
+    if not name or name.casefold() in {"our", "us", "me"} or not name[0].isupper():
+        return None
+    if len(name.split()) > MAX_OUTLET_WORDS:
+        return None
+    return outlet_for_name(name)["name"]
+
+
+def _strip_agency_dateline(line: str, found: _Found) -> str:
+    """'KYIV (Reuters) - text' -> 'KYIV - text' and 'AP — text' -> 'text', noting the agency."""
+    match = _DATELINE_AGENCY.match(line)
+    agency = match and (match.group("agency") or match.group("slashed"))
+    if match and agency and is_known_outlet(agency):
+        found.byline_outlet = found.byline_outlet or outlet_for_name(agency)["name"]
+        place = (match.group("place") or "").strip(" ,.")
+        rest = line[match.end() :]
+        return f"{place} - {rest}" if place else rest
+    match = _LEADING_AGENCY.match(line)
+    if match and is_news_agency(match.group("agency")):
+        found.byline_outlet = found.byline_outlet or outlet_for_name(match.group("agency"))["name"]
+        return line[match.end() :]
+    return line
+
+
+def _classify(line: str, edge: str | None, found: _Found) -> bool:
+    """Record credits on the line; True when the line is a credit/boilerplate line to drop.
+
+    edge is "byline" for the first lines, "footer" for the last ones and None elsewhere.
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_CREDIT_LINE:
+        return False
+    if edge is not None:
+        roles = _role_credits(stripped)
+        if roles is not None:
+            found.add_authors(roles, edge)
+            return True
+        byline = _byline(stripped, edge)
+        if byline is not None:
+            found.add_authors(byline[0], edge)
+            found.byline_outlet = found.byline_outlet or byline[1]
+            return True
+    outlet = _footer_outlet(stripped)
+    if outlet is not None:
+        found.footer_outlet = found.footer_outlet or outlet
+        return True
+    return bool(_BOILERPLATE.match(stripped))
+
+
+def split_credits(text: str) -> Credits:
+    """Split a plain-text article into body, authors and outlet (see the module docstring)."""
+    lines = text.splitlines()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    head = set(filled[:HEAD_LINES])
+    tail = set(filled[-TAIL_LINES:]) - head
+    found = _Found()
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        edge = "byline" if index in head else "footer" if index in tail else None
+        if _classify(line, edge, found):
+            continue
+        kept.append(_strip_agency_dateline(line, found) if index in head else line)
+    provenance: dict[str, str] = {}
+    if found.authors:
+        provenance["authors"] = found.author_source or "byline"
+    outlet = found.footer_outlet or found.byline_outlet
+    if outlet:
+        provenance["outlet"] = "footer" if found.footer_outlet else "byline"
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+    return Credits(body=body, authors=found.authors, outlet=outlet, provenance=provenance)
+
+
+_AUTHOR_SPLIT = re.compile(
+    r"\s*(?:[;|/•·]|,|&|\s+(?:and|und|et|y|e|og|och|en|i)\s+)\s*", re.IGNORECASE
+)
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:written|posted|published|reported|text|words|story|photos?) by|by|von|par|por|"
+    r"autor(?:in)?|author|auteur|text|redaktion|verfasst von|geschrieben von)\s*[:\-–—]?\s+",
+    re.IGNORECASE,
+)
+_AUTHOR_NOISE = re.compile(
+    r"\s*(?:[-–—,(]\s*)?\b(?:(?:published|updated|posted|publicado|publié|veröffentlicht|"
+    r"aktualisiert|hace)\b|(?:am|on|le)\s+\d|\d+\s*(?:minute|min)s?\b|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
+    r".*$",
+    re.IGNORECASE,
+)
+# A job title after the name ("Jane Doe Senior Reporter", "Jane Doe, Correspondent").
+_JOB_TITLE = re.compile(
+    r"(?<=\S)\s+(?:(?:senior|chief|staff|political|foreign|business|sports|special|science|"
+    r"contributing|managing|deputy|freelance)\s+)*(?:reporter|correspondent|editor|writer|"
+    r"journalist|columnist|contributor|redakteur(?:in)?|korrespondent(?:in)?)\b.*$",
+    re.IGNORECASE,
+)
+_NOT_AUTHOR_WORDS = frozenset(
+    {
+        "redaktion",
+        "editorial",
+        "staff",
+        "team",
+        "admin",
+        "administrator",
+        "webmaster",
+        "news",
+        "newsroom",
+        "agency",
+        "agentur",
+        "verlag",
+        "gmbh",
+        "online",
+        "desk",
+        "editors",
+        "editor",
+        "correspondent",
+        "reporter",
+        "contributor",
+        "contributors",
+        "guest",
+        "anonymous",
+        "unknown",
+        "media",
+        "press",
+        "presse",
+        "ag",
+        "inc",
+        "ltd",
+        "llc",
+        "e.v.",
+        "magazin",
+        "magazine",
+        "zeitung",
+        "blog",
+        "redaktionsteam",
+        "autoren",
+        "authors",
+        "gastautor",
+        "gastbeitrag",
+        "text",
+        "interview",
+        "foto",
+        "fotos",
+        "photo",
+        "photos",
+        "bild",
+        "https",
+        "http",
+        "read",
+        "share",
+        "shares",
+        "more",
+        "posts",
+        "view",
+        "profile",
+        "about",
+        "rédaction",
+        "redacción",
+        "redazione",
+        "redactie",
+        "redakcja",
+        "редакция",
+        "sekretariat",
+        "secretariat",
+        "partei",
+        "party",
+        "verband",
+        "verein",
+        "institut",
+        "institute",
+        "stiftung",
+        "foundation",
+        "universität",
+        "university",
+        "ministerium",
+        "ministry",
+        "department",
+        "office",
+        "association",
+        "society",
+        "council",
+        "committee",
+        "group",
+        "company",
+        "corporation",
+        "services",
+        "service",
+        "support",
+        "marketing",
+        "communications",
+        "kommunikation",
+        "pressestelle",
+        "agence",
+        "agencia",
+        "agenzia",
+    }
+)
+
+
+_COMMON_TLDS = frozenset(
+    {
+        "com",
+        "net",
+        "org",
+        "de",
+        "ch",
+        "at",
+        "fr",
+        "it",
+        "es",
+        "nl",
+        "be",
+        "ru",
+        "uk",
+        "io",
+        "eu",
+        "info",
+        "biz",
+        "pl",
+        "cz",
+        "se",
+        "no",
+        "dk",
+        "fi",
+        "pt",
+        "us",
+        "ca",
+        "au",
+        "in",
+        "jp",
+        "br",
+    }
+)
+_DOMAIN_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$|^@|_", re.IGNORECASE)
+
+
+def clean_authors(
+    values: list[str], excluded: list[str] | None = None, url: str | None = None
+) -> list[str]:
+    """Person names from raw author strings: split lists, drop prefixes, dates, emails, URLs,
+    site and outlet names ('By A and B | Published 3 May' -> ['A', 'B']).
+
+    A lone word is kept only when it was the whole value (a user name such as 'gnaddrig');
+    a lone word split off a longer value is usually a place or a role ('Jane Doe, London').
+    """
+    banned = {_squash(name) for name in excluded or []}
+    if url:
+        banned.update(_url_labels(url))
+    names: list[str] = []
+    for value in values:
+        if _looks_like_url(value or ""):
+            continue
+        pieces = [p for p in _AUTHOR_SPLIT.split(value or "") if p.strip()]
+        for piece in pieces:
+            name = _author_piece(piece, banned, allow_single_word=len(pieces) == 1)
+            if name and fold(name) not in {fold(n) for n in names}:
+                names.append(name)
+    return names
+
+
+def _squash(name: str) -> str:
+    """Fold and drop spaces, dots and hyphens: 'Fem.com' and 'FEM Com' both become 'femcom'."""
+    return re.sub(r"[\s.-]", "", fold(name))
+
+
+def _looks_like_url(value: str) -> bool:
+    """Author meta tags often hold a profile URL instead of a name."""
+    text = value.strip().lower()
+    return text.startswith(("http:", "https:", "www.", "/")) or "://" in text
+
+
+def _url_labels(url: str) -> set[str]:
+    """Site names an author field may repeat: 'www.fem.com' -> {'fem', 'femcom'}."""
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/")[0]
+    labels = [label.replace("-", "") for label in host.split(".") if label not in {"www", "m"}]
+    return {labels[0], "".join(labels)} if labels else set()
+
+
+def _strip_author_noise(piece: str) -> str:
+    """Drop labels ('Text:'), prefixes ('By', 'Von') and trailing dates or reading times."""
+    text = " ".join(piece.split()).rsplit(": ", 1)[-1].strip(" .:-–—'\"()[]")
+    text = _AUTHOR_PREFIX.sub("", text)
+    text = _AUTHOR_NOISE.sub("", text).strip(" .,:-–—")
+    return _JOB_TITLE.sub("", text).strip(" .,:-–—")
+
+
+def _author_piece(piece: str, banned: set[str], allow_single_word: bool) -> str | None:
+    """One cleaned author name, or None for noise (emails, URLs, handles, dates, organisations)."""
+    if "@" in piece or "://" in piece or piece.strip().lower().startswith("www."):
+        return None
+    text = _strip_author_noise(piece)
+    tokens = text.split()
+    if not (1 if allow_single_word else 2) <= len(tokens) <= 5 or any(c.isdigit() for c in text):
+        return None
+    if _DOMAIN_LIKE.match(text) or _squash(text) in banned or is_known_outlet(text):
+        return None
+    words = {part.casefold().strip(".") for token in tokens for part in token.split("-")}
+    if words & _NOT_AUTHOR_WORDS or any(not token[0].isalpha() for token in tokens):
+        return None
+    if len(tokens) == 1 and len(text) <= MAX_INITIALS and text.isascii():
+        return None  # "PP", "dsw": editors' initials, not names
+    if len(tokens) == 2 and tokens[1].casefold() in _COMMON_TLDS:
+        return None  # "Example De": a domain someone turned into words
+    if len(tokens) > 1 and clean_person_name(text) is None:
+        return None
+    return _title_case_if_shouting(text)

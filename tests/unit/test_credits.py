@@ -1,0 +1,185 @@
+"""split_credits and clean_authors on short texts written for these tests."""
+
+from pathlib import Path
+
+from api.extraction.credits import clean_authors, split_credits
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
+STORY = "The council approved the new cycle lanes on Tuesday.\n\nWork starts in spring."
+
+
+def test_seed_article_author_and_outlet() -> None:
+    credits = split_credits(SEED.read_text(encoding="utf-8"))
+    assert credits.authors == ["Petr Ermilin"]
+    assert credits.outlet == "Pravda.Ru"
+    assert credits.provenance == {"authors": "footer", "outlet": "footer"}
+    assert "Subscribe" not in credits.body
+    assert "Ermilin" not in credits.body
+    assert credits.body.endswith("military setbacks in Ukraine.")
+
+
+def test_by_line_at_top() -> None:
+    credits = split_credits(f"By Jane Doe and John Smith\n\n{STORY}")
+    assert credits.authors == ["Jane Doe", "John Smith"]
+    assert credits.provenance["authors"] == "byline"
+    assert credits.body == STORY
+
+
+def test_author_name_with_apostrophe_or_backtick() -> None:
+    for marker in ("Author's name", "Author`s name", "Author’s name"):
+        credits = split_credits(f"{STORY}\n\n{marker} Olga Petrova")
+        assert credits.authors == ["Olga Petrova"], marker
+
+
+def test_written_by_in_capitals_is_title_cased() -> None:
+    assert split_credits(f"Written by MARIA GARCIA\n{STORY}").authors == ["Maria Garcia"]
+
+
+def test_name_comma_outlet_line() -> None:
+    credits = split_credits(f"Jane Doe, Reuters\n\n{STORY}")
+    assert credits.authors == ["Jane Doe"]
+    assert credits.outlet == "Reuters"
+    assert credits.provenance["outlet"] == "byline"
+
+
+def test_agency_dateline_is_credited_and_stripped() -> None:
+    credits = split_credits("KYIV (Reuters) - The council approved the plan.\n\nMore text.")
+    assert credits.outlet == "Reuters"
+    assert credits.body.startswith("KYIV - The council approved the plan.")
+    assert "Reuters" not in credits.body
+
+
+def test_leading_agency_dash() -> None:
+    credits = split_credits("AP — A storm closed the port on Monday.\n\nMore text.")
+    assert credits.outlet == "Associated Press"
+    assert credits.body.startswith("A storm closed the port")
+
+
+def test_reporters_are_authors_editors_are_not() -> None:
+    text = (
+        f"{STORY}\n\nReporting by Anna Berg and Tom Lee in Oslo; "
+        "Additional reporting by Sam Okoro; Editing by Mark Heinz"
+    )
+    credits = split_credits(text)
+    assert credits.authors == ["Anna Berg", "Tom Lee", "Sam Okoro"]
+    assert "Mark Heinz" not in credits.authors
+    assert credits.body == STORY
+
+
+def test_copyright_line_names_outlet_and_is_removed() -> None:
+    credits = split_credits(f"{STORY}\n\n© 2025 Reuters")
+    assert credits.outlet == "Reuters"
+    assert credits.provenance["outlet"] == "footer"
+    assert credits.body == STORY
+
+
+def test_footer_outlet_wins_over_agency_credit() -> None:
+    text = f"PARIS (AFP) - {STORY}\n\nCopyright 2025 The Associated Press. All rights reserved."
+    assert split_credits(text).outlet == "Associated Press"
+
+
+def test_share_and_follow_lines_are_boilerplate() -> None:
+    text = f"{STORY}\nShare this article\nFollow us on Twitter\nFacebook Twitter WhatsApp Email"
+    credits = split_credits(text)
+    assert credits.body == STORY
+    assert credits.authors == []
+    assert credits.outlet is None
+
+
+def test_sentences_starting_with_by_are_not_bylines() -> None:
+    text = "By the end of the year, prices rose.\nBy Friday, the deal was done.\nMore."
+    credits = split_credits(text)
+    assert credits.authors == []
+    assert credits.body == text
+
+
+def test_book_credit_in_footer_is_not_a_byline() -> None:
+    middle = "\n".join(f"Paragraph {i} about the novel." for i in range(8))
+    text = f"{middle}\n\nThe Quiet Coast\nby Lena Hart and Otto Brun\n240 pages"
+    assert split_credits(text).authors == []
+
+
+def test_byline_in_middle_of_long_text_is_left_alone() -> None:
+    middle = "\n".join(f"Paragraph {i} about the budget." for i in range(20))
+    text = f"{middle}\nBy Jane Doe\n{middle}"
+    assert split_credits(text).authors == []
+
+
+def test_clean_authors_drops_noise() -> None:
+    raw = [
+        "By Jane Doe | Published 3 May 2024",
+        "https://example.com/authors/jane",
+        "jane@example.com",
+        "Example News",
+        "5 Minute Read",
+        "Ana Ruiz y Luis Paz",
+    ]
+    assert clean_authors(raw, excluded=["Example News"]) == ["Jane Doe", "Ana Ruiz", "Luis Paz"]
+
+
+def test_clean_authors_drops_site_name_from_url_and_domains() -> None:
+    raw = ["Riverside Pool", "riverside-pool.com", "Riverside-Pool Com", "Staff Reporter"]
+    assert clean_authors(raw, url="https://www.riverside-pool.com/x") == []
+
+
+def test_clean_authors_keeps_caseless_scripts() -> None:
+    assert clean_authors(["محمد علي", "王小明"]) == ["محمد علي", "王小明"]
+
+
+def test_lone_word_split_off_a_longer_value_is_dropped() -> None:
+    assert clean_authors(["Anna Berg, London, Tom Lee"]) == ["Anna Berg", "Tom Lee"]
+    assert clean_authors(["gnaddrig"]) == ["gnaddrig"]
+
+
+def test_initials_and_organisations_are_not_authors() -> None:
+    assert clean_authors(["PP", "TVT-Redaktion", "Sekretariat Partei Umwelt"]) == []
+
+
+def test_published_and_reading_time_lines_are_removed() -> None:
+    text = f"By Jane Doe\nPublished 3 May 2024, 10:00\n5 min read\n{STORY}"
+    credits = split_credits(text)
+    assert credits.body == STORY
+    assert credits.authors == ["Jane Doe"]
+
+
+def test_sentence_starting_with_published_stays() -> None:
+    text = f"Published research shows that cats sleep a lot.\n{STORY}"
+    assert split_credits(text).body == text
+
+
+def test_dateline_with_date_and_slashed_agency() -> None:
+    reuters = split_credits("MOSCOW, Aug 18 (Reuters) - The bank cut rates.\n\nMore.")
+    assert (reuters.outlet, reuters.body[:30]) == ("Reuters", "MOSCOW, Aug 18 - The bank cut ")
+    tass = split_credits("MOSCOW, August 18. /TASS/. The Kremlin said so.\n\nMore.")
+    assert tass.outlet == "TASS"
+    assert tass.body.startswith("MOSCOW, August 18 - The Kremlin said so.")
+
+
+def test_parenthesis_that_is_not_an_agency_stays() -> None:
+    text = "The President (Joe Biden) - said it twice.\n\nMore."
+    credits = split_credits(text)
+    assert credits.outlet is None
+    assert credits.body == text
+
+
+def test_leading_dash_needs_a_news_agency() -> None:
+    text = "Time — it is running out for the talks, officials said.\n\nMore."
+    credits = split_credits(text)
+    assert credits.outlet is None
+    assert credits.body == text
+
+
+def test_job_title_after_the_name_is_dropped() -> None:
+    raw = ["Jane Doe Senior Reporter", "Karl Weber, Korrespondent in Wien", "Staff Reporter"]
+    assert clean_authors(raw) == ["Jane Doe", "Karl Weber"]
+
+
+def test_sentence_starting_with_copyright_is_content() -> None:
+    text = f"{STORY}\nCopyright Office officials said the rules would change."
+    credits = split_credits(text)
+    assert credits.outlet is None
+    assert credits.body == text
+
+
+def test_copyright_symbol_after_the_word() -> None:
+    assert split_credits(f"{STORY}\n\nCopyright © Pravda.Ru 2025").outlet == "Pravda.Ru"
