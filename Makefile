@@ -43,6 +43,7 @@ run: install es-start seed ## serve the API on http://127.0.0.1:8000 with the se
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install es-start ## run the whole test suite against the real Elasticsearch
+	scripts/install-browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

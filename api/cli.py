@@ -16,6 +16,8 @@ from api.search.mapping import MAPPING_VERSION
 from api.services import article_index, ingestor
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
+# A directory of articles may carry a manifest of what they should yield (seeds/ does).
+MANIFEST_NAME = "expected.json"
 CHUNK = 32
 
 
@@ -24,7 +26,11 @@ def _files(paths: tuple[str, ...]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.suffix.lower() in SUFFIXES)
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in SUFFIXES and p.name != MANIFEST_NAME
+            )
         elif path.is_file():
             found.append(path)
         else:

@@ -1,0 +1,293 @@
+"""The search page in a real browser: Debian's chromium, driven by Playwright, against the real app.
+
+The app runs in a background thread (werkzeug's make_server on a free loopback port) with the
+seeds loaded through `flask --app api ingest`, exactly as `make run` loads them. Chromium comes
+from `scripts/install-browser`; when it is missing these tests fail, they never skip.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.request import urlopen
+
+import pytest
+from elasticsearch import Elasticsearch
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from api import create_app
+from tests.conftest import ES_URL
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+# Without these flags chromium waits on the network (updates, sync, QUIC) on an offline machine.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PER_PAGE = 10  # the page's default (data-per-page in api/static/index.html)
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def base_url(es: Elasticsearch) -> Iterator[str]:
+    """The real app with the seeds loaded through the ingest command, served over HTTP."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}-"
+    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
+    try:
+        loaded = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
+        assert loaded.exit_code == 0, loaded.output
+        with serving(app) as url:
+            yield url
+    finally:
+        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing; install it with scripts/install-browser (or `make test`).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+def api_search(base_url: str, **params: Any) -> dict[str, Any]:
+    """What the public API answers for a search, for comparison with what the page shows."""
+    query = urlencode({"per_page": PER_PAGE, **params}, doseq=True)
+    with urlopen(f"{base_url}/articles?{query}", timeout=30) as response:
+        return json.load(response)
+
+
+def shown_titles(page: Page) -> list[str]:
+    return page.locator(".as-result .as-title").all_inner_texts()
+
+
+def titles_of(answer: dict[str, Any]) -> list[str]:
+    return [item["title"] for item in answer["items"]]
+
+
+def status(page: Page):  # noqa: ANN201 - a Playwright locator
+    return page.get_by_role("status")
+
+
+def url_params(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def test_search_facet_paging_and_a_shared_url(page: Page, base_url: str):
+    everything = api_search(base_url)
+    total = everything["total"]["value"]
+    assert total > PER_PAGE, "the seeds should fill more than one page"
+
+    # First visit: every article, newest first, with facets and a live count.
+    page.goto(f"{base_url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Article search")
+    expect(status(page)).to_have_text(f"{total} articles found.")
+    expect(page.locator(".as-result")).to_have_count(PER_PAGE)
+    assert shown_titles(page) == titles_of(everything)
+    for facet in ("People", "Regions", "Outlets", "Authors"):
+        expect(page.get_by_role("heading", name=facet, exact=True)).to_be_visible()
+
+    # Search from the keyboard; the URL records the query.
+    page.get_by_label("Search articles").fill("drought")
+    page.get_by_label("Search articles").press("Enter")
+    drought = api_search(base_url, q="drought", highlight="true")
+    expect(status(page)).to_have_text(re.compile(rf"^{drought['total']['value']} articles? found"))
+    assert url_params(page)["q"] == ["drought"]
+    assert shown_titles(page) == titles_of(drought)
+    expect(page.locator(".as-snippet mark").first).to_have_text(re.compile("drought", re.I))
+
+    # Click a person facet: a removable chip appears and the results narrow to that person.
+    facet = page.locator('button.as-facet[data-param="person"]').first
+    person = facet.get_attribute("data-value")
+    assert person
+    facet.click()
+    narrowed = api_search(base_url, q="drought", person=person)
+    expect(status(page)).to_have_text(re.compile(rf"^{narrowed['total']['value']} articles? found"))
+    chip = page.get_by_role("button", name=f"Remove filter Person: {person}")
+    expect(chip).to_be_visible()
+    assert url_params(page)["person"] == [person]
+    assert shown_titles(page) == titles_of(narrowed)
+    assert all(person in {p["name"] for p in item["people"]} for item in narrowed["items"]), (
+        "the API's person filter should only return articles naming the person"
+    )
+    expect(page.locator(f'button.as-facet[data-value="{person}"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    # Remove the chip: back to the plain search.
+    chip.click()
+    expect(status(page)).to_have_text(re.compile(rf"^{drought['total']['value']} articles? found"))
+    assert "person" not in url_params(page)
+
+    # Page forward through everything, then back.
+    page.goto(f"{base_url}/")
+    expect(status(page)).to_have_text(f"{total} articles found.")
+    first_page = shown_titles(page)
+    page.get_by_role("button", name="Next page").click()
+    expect(status(page)).to_have_text(f"{total} articles found, page 2.")
+    second = api_search(base_url, cursor=everything["next_cursor"])
+    assert shown_titles(page) == titles_of(second)
+    assert not set(first_page) & set(shown_titles(page))
+    assert url_params(page)["cursor"] == [everything["next_cursor"]]
+    page.get_by_role("button", name="Previous page").click()
+    expect(status(page)).to_have_text(f"{total} articles found.")
+    assert shown_titles(page) == first_page
+    page.go_back()  # the browser's Back button walks the same history
+    expect(status(page)).to_have_text(f"{total} articles found, page 2.")
+
+    # A shared URL reproduces the search: query, filters and dates come back from the URL.
+    regions = api_search(base_url, facets="regions")["facets"]["regions"]
+    code = next(region["code"] for region in regions if region.get("code"))
+    shared = {"q": "said", "region": code, "published_from": "2025-01-01", "sort": "published_at"}
+    page.goto(f"{base_url}/?{urlencode(shared)}")
+    expected = api_search(base_url, **shared)
+    expect(status(page)).to_have_text(re.compile(rf"^{expected['total']['value']} articles? found"))
+    expect(page.get_by_label("Search articles")).to_have_value("said")
+    expect(page.get_by_label("Published from")).to_have_value("2025-01-01")
+    expect(page.get_by_label("Sort")).to_have_value("published_at")
+    expect(page.get_by_role("button", name=re.compile(r"^Remove filter Region: "))).to_be_visible()
+    assert shown_titles(page) == titles_of(expected)
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{base_url}/?q=drought")
+    expect(status(page)).to_have_text(re.compile(r"articles? found"))
+    page.screenshot(path=str(ARTIFACTS / "search-page.png"), full_page=True)
+
+
+def test_api_problems_are_shown_to_the_reader(page: Page, base_url: str):
+    page.goto(f"{base_url}/?published_from=2025-06-01&published_to=2025-01-01")
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("HTTP 422")
+    expect(status(page)).to_have_text("No results.")
+
+
+def test_highlights_render_only_marks(page: Page, app: Flask):
+    """Article text is data: tags in it must never become markup on the page."""
+    text = (
+        "Harbour pilots in Valparaiso <img src=x onerror=\"document.title='owned'\"> said the "
+        "<b>breakwater</b> & <script>window.owned=1</script> pier would reopen on Monday."
+    )
+    client = app.test_client()
+    created = client.post("/articles", json={"text": text}, query_string={"refresh": "wait_for"})
+    assert created.status_code == 201
+    with serving(app) as url:
+        page.goto(f"{url}/?q=breakwater")
+        expect(status(page)).to_have_text("1 article found.")
+        snippet = page.locator(".as-snippet")
+        expect(snippet.locator("mark")).to_have_text(["breakwater"])
+        assert snippet.locator("img, b, script").count() == 0
+        expect(snippet).to_contain_text("<b>")
+        assert page.evaluate("window.owned") is None
+        assert page.title() == "Article search"
+
+
+def test_keyboard_reaches_every_control_with_visible_focus(page: Page, base_url: str):
+    page.goto(f"{base_url}/")
+    expect(page.locator(".as-facet").first).to_be_visible()
+    seen: set[str] = set()
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return [e.tagName, e.className || e.id || '', getComputedStyle(e).outlineStyle]; }"
+        )
+        seen.add(focused[0])
+        if focused[0] in {"INPUT", "BUTTON", "SELECT"}:
+            assert focused[2] != "none", f"no visible focus on {focused}"
+    assert {"INPUT", "SELECT", "BUTTON"} <= seen
+    expect(page.get_by_role("main")).to_be_visible()
+    expect(page.get_by_role("search")).to_be_visible()
+    expect(page.get_by_role("region", name="Filters")).to_be_visible()
+    expect(page.get_by_role("region", name="Results")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Result pages")).to_be_visible()
+
+
+def test_the_embed_snippet_works_on_another_origin(page: Page, base_url: str):
+    """The documented snippet: an element plus the script, on a page the API does not serve."""
+    snippet = (
+        f'<div id="article-search" data-api="{base_url}" data-history="off" '
+        'data-query="q=harvest"></div>'
+        f'<script src="{base_url}/static/search.js"></script>'
+    )
+    host_page = f"<!doctype html><html lang=en><title>Host</title><h1>Host</h1>{snippet}</html>"
+
+    def host(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [host_page.encode()]
+
+    harvest = api_search(base_url, q="harvest")
+    with serving(host) as host_base:
+        # "localhost" and "127.0.0.1" are different origins, so this exercises CORS.
+        host_url = host_base.replace("127.0.0.1", "localhost") + "/?keep=1"
+        page.goto(host_url)
+        expect(status(page)).to_have_text(re.compile(rf"^{harvest['total']['value']} articles? "))
+        assert shown_titles(page) == titles_of(harvest)
+        expect(page.locator("link[data-article-search-css]")).to_have_attribute(
+            "href", f"{base_url}/static/search.css"
+        )
+        expect(page.locator(".as-primary")).to_have_css("background-color", "rgb(11, 79, 156)")
+        assert page.url == host_url, "data-history=off leaves the host page's URL alone"
+
+
+def test_the_page_is_served_at_the_root_and_kept_out_of_the_api_description(client):
+    with client.get("/") as page:
+        assert page.status_code == 200
+        assert page.mimetype == "text/html"
+        assert "/static/search.js" in page.get_data(as_text=True)
+        assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    for asset in ("search.js", "search.css"):
+        with client.get(f"/static/{asset}") as response:
+            assert response.status_code == 200, asset
+    spec = client.get("/openapi.json").get_json()
+    assert "/" not in spec["paths"]
+    assert "ui" not in {tag["name"] for tag in spec.get("tags", [])}

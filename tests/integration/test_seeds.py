@@ -1,0 +1,130 @@
+"""The seed articles, loaded the way `make run` loads them, against their hand-written truth.
+
+seeds/expected.json says what a careful reader finds in each seed file. The expectations are the
+truth, not a snapshot of the pipeline: when extraction gets a seed wrong this test fails and
+names every mismatch, so the manifest is never weakened to make it pass.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pycountry
+import pytest
+from elasticsearch import Elasticsearch
+from flask import Flask
+
+from api import create_app
+from api.cli import SUFFIXES, read_articles
+from api.ingest import article_id
+from tests.conftest import ES_URL
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+MANIFEST_FILE = SEEDS / "expected.json"
+MANIFEST: dict[str, dict[str, Any]] = json.loads(MANIFEST_FILE.read_text(encoding="utf-8"))[
+    "expected"
+]
+KNOWN_KEYS = {
+    "authors",
+    "outlet",
+    "published_at",
+    "people",
+    "people_exact",
+    "regions",
+    "absent_people",
+    "absent_regions",
+}
+
+
+def seed_files() -> list[Path]:
+    return sorted(
+        path for path in SEEDS.iterdir() if path.suffix in SUFFIXES and path != MANIFEST_FILE
+    )
+
+
+def is_iso_code(code: str) -> bool:
+    if "-" in code:
+        return pycountry.subdivisions.get(code=code) is not None
+    return pycountry.countries.get(alpha_2=code) is not None
+
+
+@pytest.fixture(scope="module")
+def seeded(es: Elasticsearch) -> Iterator[Flask]:
+    """One app whose index holds the seeds, loaded once through `flask --app api ingest seeds/`."""
+    prefix = f"test-{uuid.uuid4().hex[:10]}-"
+    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
+    result = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
+    try:
+        assert result.exit_code == 0, result.output
+        yield app
+    finally:
+        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+
+
+def stored_article(app: Flask, path: Path) -> dict[str, Any]:
+    (payload,) = list(read_articles(path))
+    response = app.test_client().get(f"/articles/{article_id(payload)}")
+    assert response.status_code == 200, f"{path.name} was not stored: {response.get_json()}"
+    return response.get_json()
+
+
+def mismatches(expected: dict[str, Any], article: dict[str, Any]) -> list[str]:
+    """Every way the stored article differs from the truth, in words."""
+    found: list[str] = []
+    if article["authors"] != expected["authors"]:
+        found.append(f"authors {article['authors']!r} != {expected['authors']!r}")
+    outlet = (article.get("outlet") or {}).get("name")
+    if outlet != expected["outlet"]:
+        found.append(f"outlet {outlet!r} != {expected['outlet']!r}")
+    if "published_at" in expected:
+        published = (article.get("published_at") or "")[:10]
+        if published != expected["published_at"]:
+            found.append(f"published_at {published!r} != {expected['published_at']!r}")
+    people = {person["name"] for person in article["people"]}
+    if missing := sorted(set(expected["people"]) - people):
+        found.append(f"people missing {missing} (found {sorted(people)})")
+    if expected.get("people_exact") and (extra := sorted(people - set(expected["people"]))):
+        found.append(f"people not in the article {extra}")
+    if wrong := sorted(people & set(expected["absent_people"])):
+        found.append(f"people wrongly found {wrong}")
+    codes = {region["code"] for region in article["regions"] if region.get("code")}
+    if missing := sorted(set(expected["regions"]) - codes):
+        found.append(f"regions missing {missing} (found {sorted(codes)})")
+    if wrong := sorted(codes & set(expected.get("absent_regions", []))):
+        found.append(f"regions wrongly found {wrong}")
+    return found
+
+
+def test_every_seed_file_has_an_entry_and_there_are_enough_seeds():
+    names = {path.name for path in seed_files()}
+    assert names == set(MANIFEST)
+    assert len(names - {"alaska-talks-pravda.txt"}) >= 25
+    assert {Path(name).suffix for name in names} == {".txt", ".html", ".json"}
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_manifest_entry_is_well_formed(name):
+    entry = MANIFEST[name]
+    assert set(entry) <= KNOWN_KEYS
+    assert {"authors", "outlet", "people", "regions", "absent_people"} <= set(entry)
+    codes = entry["regions"] + entry.get("absent_regions", [])
+    assert [code for code in codes if not is_iso_code(code)] == []
+    assert not set(entry["regions"]) & set(entry.get("absent_regions", []))
+    assert not set(entry["people"]) & set(entry["absent_people"])
+
+
+def test_ingesting_the_seeds_again_creates_nothing(seeded):
+    result = seeded.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(MANIFEST)} articles: 0 created" in result.output
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_seed_yields_its_true_metadata(seeded, name):
+    article = stored_article(seeded, SEEDS / name)
+    problems = mismatches(MANIFEST[name], article)
+    assert problems == [], f"{name}:\n  " + "\n  ".join(problems)
