@@ -15,6 +15,7 @@ from flask import Flask
 from flask_cors import CORS
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
+from werkzeug.routing import BaseConverter
 
 from api import caching, cli, errors, guards, metrics, observability
 from api.config import Settings, load_settings
@@ -23,6 +24,16 @@ from api.search.index import ArticleIndex
 from schemas.common import PROBLEM_CONTENT_TYPE, ProblemSchema
 
 log = logging.getLogger(__name__)
+
+
+class ArticleIdConverter(BaseConverter):
+    """Article ids are 32 hex digits; anything else (`batch`, `_search`, `../x`) is no article."""
+
+    regex = "[0-9a-f]{32}"
+
+    @staticmethod
+    def openapi(converter: BaseConverter) -> dict[str, str]:
+        return {"type": "string", "pattern": "^[0-9a-f]{32}$"}
 
 
 class ProblemApi(Api):
@@ -85,18 +96,29 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.extensions["article_index"] = index
     _ensure_index(index)
 
+    app.url_map.converters["article_id"] = ArticleIdConverter
     api = ProblemApi(app)
+    api.register_converter(ArticleIdConverter, ArticleIdConverter.openapi)
     from api.views import articles, entities, extract, health, ui
 
     resources = [articles.blp, extract.blp, entities.blp]
     guards.init_rate_limits(app, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)
+    document_cross_field_rules(api)
     app.register_blueprint(ui.blp)  # the search page: a plain blueprint, kept out of the spec
 
     errors.register_error_handlers(app)
     cli.init_app(app)
     return app
+
+
+def document_cross_field_rules(api: Api) -> None:
+    """State in the OpenAPI document the rules marshmallow checks across fields."""
+    api.spec.components.schemas["ArticleIn"]["anyOf"] = [
+        {"required": ["text"]},
+        {"required": ["html"]},
+    ]
 
 
 def _ensure_index(index: ArticleIndex) -> None:

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from api.metrics import service_metrics
-from api.search import BACKEND_ERRORS, is_unavailable
+from api.search import BACKEND_ERRORS, is_document_rejection, is_unavailable
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
 
 PROBLEM_TYPE_PREFIX = "urn:article-api:problem:"
@@ -120,6 +120,14 @@ def handle_problem(error: ProblemError) -> Response:
 
 
 def handle_backend_error(error: Exception) -> Response:
+    if is_document_rejection(error):
+        service_metrics().elasticsearch_errors.labels(kind="refused").inc()
+        log.warning("elasticsearch refused a document: %s", error)
+        return render_problem(
+            422,
+            "The search index refused a value of this article; nothing was stored.",
+            kind="document-rejected",
+        )
     unavailable = is_unavailable(error)
     service_metrics().elasticsearch_errors.labels(
         kind="unavailable" if unavailable else "refused"

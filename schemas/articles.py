@@ -26,6 +26,15 @@ class IsoDateOrDateTime(fields.Field):
 
     default_error_messages = {"invalid": "Not a valid ISO 8601 date or date-time."}
 
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "type": "string",
+            "anyOf": [{"format": "date"}, {"format": "date-time"}],
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str) or not value.strip():
             raise self.make_error("invalid")
@@ -38,23 +47,32 @@ class IsoDateOrDateTime(fields.Field):
             raise self.make_error("invalid") from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed.isoformat()
+        try:
+            # Stored in UTC: Elasticsearch (java.time) refuses offsets beyond ±18:00.
+            return parsed.astimezone(dt.UTC).isoformat()
+        except OverflowError:  # 0001-01-01 east of UTC has no UTC date-time; keep its offset
+            return parsed.isoformat()
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return value
 
 
-def _validate_language(value: str) -> None:
-    if len(value) != 2 or pycountry.languages.get(alpha_2=value.lower()) is None:
-        raise ValidationError("Not an ISO 639-1 language code.")
+# ISO 639-1 codes, as an enum so that the OpenAPI document lists exactly what is accepted.
+LANGUAGE_CODES = sorted(
+    language.alpha_2 for language in pycountry.languages if hasattr(language, "alpha_2")
+)
 
 
-def _not_blank(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must not be empty or whitespace only.")
+# As patterns (not only checks) so that the OpenAPI document states the same rules.
+NOT_BLANK = validate.Regexp(r"[\s\S]*\S", error="Must not be empty or whitespace only.")
+HTTP_URL = validate.Regexp(
+    r"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+    r"(:[0-9]{1,5})?([/?#][!-~]*)?$",
+    error="Must be an http(s) URL with a host name, in ASCII (percent-encode the rest).",
+)
 
 
-_NAME = fields.String(validate=[validate.Length(min=1, max=300), _not_blank])
+_NAME = fields.String(validate=[validate.Length(min=1, max=300), NOT_BLANK])
 
 
 class ArticleFieldsMixin(Schema):
@@ -68,7 +86,7 @@ class ArticleFieldsMixin(Schema):
     url = fields.Url(
         allow_none=True,
         schemes={"http", "https"},
-        validate=validate.Length(max=4000),
+        validate=[validate.Length(max=4000), HTTP_URL],
         metadata={"example": "https://english.pravda.ru/world/alaska-talks/"},
     )
     authors = fields.List(
@@ -76,12 +94,14 @@ class ArticleFieldsMixin(Schema):
     )
     outlet = fields.String(
         allow_none=True,
-        validate=[validate.Length(min=1, max=300), _not_blank],
+        validate=[validate.Length(min=1, max=300), NOT_BLANK],
         metadata={"example": "Pravda.Ru"},
     )
     published_at = IsoDateOrDateTime(allow_none=True, metadata={"example": "2025-08-18"})
     language = fields.String(
-        allow_none=True, validate=_validate_language, metadata={"example": "en"}
+        allow_none=True,
+        validate=validate.OneOf(LANGUAGE_CODES, error="Not an ISO 639-1 language code."),
+        metadata={"example": "en"},
     )
 
 
@@ -89,21 +109,20 @@ class ArticleInSchema(ArticleFieldsMixin):
     """An article to store: plain `text`, or an `html` page; everything else is optional."""
 
     text = fields.String(
-        metadata={"description": "The article as plain text", "example": "By Jane Doe\n..."}
+        validate=NOT_BLANK,
+        metadata={"description": "The article as plain text", "example": "By Jane Doe\n..."},
     )
     html = fields.String(
+        validate=NOT_BLANK,
         metadata={
-            "description": "The article as an HTML page; title, text and metadata are taken from it"
-        }
+            "description": "The article as an HTML page; title, text and metadata come from it"
+        },
     )
 
     @validates_schema
     def _text_or_html(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "text" not in data and "html" not in data:
             raise ValidationError("Send `text` or `html`.", field_name="text")
-        for name in ("text", "html"):
-            if name in data and not data[name].strip():
-                raise ValidationError("Must not be empty or whitespace only.", field_name=name)
 
 
 class ArticlePatchSchema(ArticleFieldsMixin):
@@ -186,19 +205,17 @@ class ArticleSchema(ExtractedArticleSchema):
 
 
 class BatchInSchema(Schema):
-    """A batch of articles, each with the body of POST /articles (used for the documentation)."""
+    """A batch of articles, each with the body of POST /articles.
+
+    Items stay raw here: each is validated on its own, so one bad item sinks nothing and its
+    errors come back in its own entry of the answer.
+    """
 
     articles = fields.List(
-        fields.Nested(ArticleInSchema), required=True, validate=validate.Length(min=1)
-    )
-
-
-class BatchEnvelopeSchema(Schema):
-    """What a batch is loaded with: items stay raw so that each is validated on its own and one
-    bad item sinks nothing."""
-
-    articles = fields.List(
-        fields.Raw(allow_none=True), required=True, validate=validate.Length(min=1)
+        fields.Raw(allow_none=True),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "Articles, each an object like the body of POST /articles"},
     )
 
 

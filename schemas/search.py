@@ -20,9 +20,15 @@ class CommaSeparated(fields.Field):
     """`facets=people,regions` (or the parameter repeated) -> ["people", "regions"]."""
 
     def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
+        choice = "(" + "|".join(choices) + ")"
+        kwargs["metadata"] = {
+            "type": "string",
+            "pattern": f"^{choice}(,{choice})*$",
+            "description": "Comma-separated: " + ", ".join(choices),
+            **kwargs.get("metadata", {}),
+        }
         super().__init__(**kwargs)
         self.choices = choices
-        self.metadata.setdefault("description", "Comma-separated: " + ", ".join(choices))
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
         raw = value if isinstance(value, list) else [value]
@@ -31,6 +37,8 @@ class CommaSeparated(fields.Field):
             if not isinstance(part, str):
                 raise ValidationError("Must be a comma-separated string.")
             items.extend(item.strip() for item in part.split(",") if item.strip())
+        if not items:
+            raise ValidationError("Name at least one value.")
         unknown = [item for item in items if item not in self.choices]
         if unknown:
             raise ValidationError(

@@ -39,6 +39,15 @@ def is_unavailable(error: Exception) -> bool:
     return False
 
 
+def is_document_rejection(error: Exception) -> bool:
+    """The node refused a document's content (a value the mapping cannot take)."""
+    return (
+        isinstance(error, ApiError)
+        and error.meta.status == 400
+        and any(kind in str(error) for kind in ("document_parsing", "mapper_parsing"))
+    )
+
+
 def make_client(settings: Settings, **overrides: Any) -> Elasticsearch:
     options: dict[str, Any] = {
         "request_timeout": settings.es_timeout,

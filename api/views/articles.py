@@ -17,7 +17,6 @@ from schemas.articles import (
     ArticleInSchema,
     ArticlePatchSchema,
     ArticleSchema,
-    BatchEnvelopeSchema,
     BatchInSchema,
     BatchResultSchema,
     WriteArgsSchema,
@@ -106,7 +105,7 @@ def _batch_items() -> list[Any]:
         except ValueError:
             raise ProblemError(400, "The body is not valid JSON.", kind="invalid-json") from None
     try:
-        return BatchEnvelopeSchema().load(envelope)["articles"]
+        return BatchInSchema().load(envelope)["articles"]
     except ValidationError as error:
         raise ProblemError(
             422,
@@ -118,7 +117,7 @@ def _batch_items() -> list[Any]:
         ) from None
 
 
-@blp.route("/<string:article_id>", methods=["GET"])
+@blp.route("/<article_id:article_id>", methods=["GET"])
 @blp.response(200, ArticleSchema)
 @problems(404, 503)
 def get_article(article_id: str) -> dict[str, Any]:
@@ -126,7 +125,7 @@ def get_article(article_id: str) -> dict[str, Any]:
     return ingestor().get(article_id)
 
 
-@blp.route("/<string:article_id>", methods=["PUT"])
+@blp.route("/<article_id:article_id>", methods=["PUT"])
 @blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
 @blp.arguments(ArticleInSchema)
 @blp.response(200, ArticleSchema)
@@ -136,7 +135,7 @@ def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> d
     return ingestor().replace(article_id, payload, refresh)
 
 
-@blp.route("/<string:article_id>", methods=["PATCH"])
+@blp.route("/<article_id:article_id>", methods=["PATCH"])
 @blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
 @blp.arguments(ArticlePatchSchema)
 @blp.response(200, ArticleSchema)
@@ -146,7 +145,7 @@ def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> dic
     return ingestor().patch(article_id, changes, refresh)
 
 
-@blp.route("/<string:article_id>", methods=["DELETE"])
+@blp.route("/<article_id:article_id>", methods=["DELETE"])
 @blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
 @blp.response(204)
 @problems(401, 404, 503)

@@ -111,11 +111,18 @@ def test_values_the_client_gives_win_and_are_marked_provided(client):
         assert body["provenance"][name] == "provided", name
 
 
+UNKNOWN_ID = "0" * 32
+
+
 def test_get_unknown_is_404_problem(client):
-    response = client.get("/articles/does-not-exist")
+    response = client.get(f"/articles/{UNKNOWN_ID}")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
-    assert "does-not-exist" in response.get_json()["detail"]
+    assert UNKNOWN_ID in response.get_json()["detail"]
+
+
+def test_a_malformed_id_is_404_without_asking_elasticsearch(client):
+    assert client.get("/articles/not-an-id").status_code == 404
 
 
 def test_delete_then_get_is_404(client):
@@ -141,7 +148,7 @@ def test_put_replaces_and_extracts_again(client):
 
 
 def test_put_unknown_is_404(client):
-    assert client.put("/articles/nope", json={"text": STORY}).status_code == 404
+    assert client.put(f"/articles/{UNKNOWN_ID}", json={"text": STORY}).status_code == 404
 
 
 def test_patch_changes_client_fields_and_keeps_extracted_ones(client):
@@ -347,7 +354,7 @@ def test_unreachable_elasticsearch_is_503_with_retry_after(index_prefix):
     ).test_client()
     for response in (
         post(client, {"text": STORY}),
-        client.get("/articles/some-id"),
+        client.get(f"/articles/{UNKNOWN_ID}"),
         client.post("/articles/batch", json={"articles": [{"text": STORY}]}),
     ):
         assert response.status_code == 503

@@ -52,7 +52,7 @@ CASES = [
         {"data": "text=a", "content_type": "application/x-www-form-urlencoded"},
         {415},
     ),
-    ("PATCH", "/articles/x", {"data": "{}", "content_type": "text/plain"}, {415}),
+    ("PATCH", "/articles/" + "0" * 32, {"data": "{}", "content_type": "text/plain"}, {415}),
     ("GET", "/articles?q=)", {}, {200}),
     ("GET", '/articles?q={"match_all":{}}', {}, {200}),
     ("GET", "/articles?q=*:*", {}, {200}),

@@ -24,18 +24,18 @@ def test_a_request_id_is_generated_when_missing_or_unsafe(client):
 
 
 def test_problem_bodies_carry_the_request_id(client):
-    body = client.get("/articles/nope", headers={"X-Request-ID": "trace-9"}).get_json()
+    body = client.get("/articles/" + "0" * 32, headers={"X-Request-ID": "trace-9"}).get_json()
     assert body["request_id"] == "trace-9"
 
 
 def test_one_json_log_line_per_request_with_its_request_id(client, caplog):
     caplog.set_level(logging.INFO, logger="api.access")
-    client.get("/articles/nope", headers={"X-Request-ID": "trace-42"})
+    client.get("/articles/" + "0" * 32, headers={"X-Request-ID": "trace-42"})
     (record,) = [r for r in caplog.records if r.name == "api.access"]
     assert record.request_id == "trace-42"
     assert (record.method, record.route, record.status) == (
         "GET",
-        "/articles/<string:article_id>",
+        "/articles/<article_id:article_id>",
         404,
     )
     assert record.duration_ms >= 0
@@ -53,13 +53,13 @@ def test_log_lines_outside_requests_have_no_request_id():
 
 def test_metrics_count_requests_articles_extraction_and_backend_errors(client, index_prefix):
     client.post("/articles", json={"text": "Mayor Lou Park opened a library in Busan."})
-    client.get("/articles/nope")
+    client.get("/articles/" + "0" * 32)
     text = client.get("/metrics").get_data(as_text=True)
     assert 'articles_ingested_total{outcome="created"} 1.0' in text
     assert "extraction_seconds_count 1.0" in text
     by_route = 'flask_http_request_duration_seconds_count{method="POST",status="201",url_rule='
     assert by_route + '"/articles"} 1.0' in text
-    assert 'url_rule="/articles/<string:article_id>"} 1.0' in text
+    assert 'url_rule="/articles/<article_id:article_id>"} 1.0' in text
     assert 'flask_http_request_total{method="GET",status="404"} 1.0' in text
 
     down = create_app(es_url="http://127.0.0.1:1", es_index_prefix=index_prefix, es_timeout=1)
