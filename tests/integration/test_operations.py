@@ -64,7 +64,7 @@ def test_metrics_count_requests_articles_extraction_and_backend_errors(client, i
 
     down = create_app(es_url="http://127.0.0.1:1", es_index_prefix=index_prefix, es_timeout=1)
     down_client = down.test_client()
-    down_client.get("/articles/x")
+    down_client.get("/articles/" + "0" * 32)
     assert 'elasticsearch_errors_total{kind="unavailable"} 1.0' in down_client.get(
         "/metrics"
     ).get_data(as_text=True)
