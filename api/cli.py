@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
 MANIFEST_NAME = "expected.json"
 CHUNK = 32
+BULK_LOAD_THRESHOLD = 200
 
 
 def _files(paths: tuple[str, ...]) -> list[Path]:
@@ -77,13 +79,16 @@ def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
             items.extend((str(path), article) for article in read_articles(path))
         except (ValueError, UnicodeDecodeError) as error:
             raise click.ClickException(f"{path}: not readable as articles ({error})") from None
-    article_index().ensure()
+    index = article_index()
+    index.ensure()
     totals = {"created": 0, "updated": 0, "failed": 0}
-    with tqdm(total=len(items), unit="article", disable=None) as progress:
+    # A large load runs with refreshes paused and makes everything searchable once at the end.
+    bulk = len(items) > BULK_LOAD_THRESHOLD
+    pausing = index.bulk_loading() if bulk else contextlib.nullcontext()
+    item_refresh = "false" if bulk or not refresh else "wait_for"
+    with pausing, tqdm(total=len(items), unit="article", disable=None) as progress:
         for chunk in _chunks(items, CHUNK):
-            result = ingestor().save_batch(
-                [article for _, article in chunk], "wait_for" if refresh else "false"
-            )
+            result = ingestor().save_batch([article for _, article in chunk], item_refresh)
             for key in totals:
                 totals[key] += result[key]
             for item in result["items"]:

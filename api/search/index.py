@@ -9,7 +9,8 @@ swapping the alias atomically.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,23 @@ class ArticleIndex:
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias)
+
+    @contextmanager
+    def bulk_loading(self) -> Iterator[None]:
+        """Pause periodic refreshes during a large load, then restore them and refresh once.
+
+        Only for one loader at a time (the ingest command): concurrent API batches keep the
+        configured interval, since one of them restoring it would cut another's pause short.
+        """
+        self.client.indices.put_settings(index=self.alias, settings={"refresh_interval": "-1"})
+        try:
+            yield
+        finally:
+            self.client.indices.put_settings(
+                index=self.alias,
+                settings={"refresh_interval": self.settings.es_refresh_interval},
+            )
+            self.refresh()
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -212,8 +230,8 @@ class ArticleIndex:
     def close_point_in_time(self, pit_id: str) -> None:
         self.client.close_point_in_time(id=pit_id)
 
-    def scan(self, index: str | None = None) -> Iterator[dict[str, Any]]:
-        yield from helpers.scan(self.client, index=index or self.alias, query={"sort": ["_doc"]})
+    def scan(self) -> Iterator[dict[str, Any]]:
+        yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
 
     def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
         document = documents.to_document(article)
@@ -222,35 +240,27 @@ class ArticleIndex:
 
     # --- migration ---------------------------------------------------------------------------
 
-    def reindex_into(self, version: int, rebuild: Iterable[dict[str, Any]] | None = None) -> int:
-        """Copy every article into `articles-v{version}` and move the alias there."""
+    def reindex_into(self, version: int) -> int:
+        """Copy every article into `articles-v{version}` and move the alias there atomically."""
         target = self.concrete_name(version)
         old_indices = list(self.client.indices.get_alias(name=self.alias).body)
+        self.refresh()  # the copy must see every write acknowledged so far
         self.client.indices.create(
             index=target,
             settings=index_settings(self.settings.es_shards, self.settings.es_replicas, "-1"),
             mappings=MAPPING,
-        )
-        articles = (
-            rebuild
-            if rebuild is not None
-            else (
-                {
-                    "article": strip_internal(hit["_source"]),
-                    "hash": hit["_source"].get("content_hash"),
-                }
-                for hit in self.scan()
-            )
         )
         copied, _ = helpers.bulk(
             self.client,
             (
                 {
                     "_index": target,
-                    "_id": item["article"]["id"],
-                    "_source": self._document(item["article"], item["hash"] or ""),
+                    "_id": hit["_id"],
+                    "_source": self._document(
+                        strip_internal(hit["_source"]), hit["_source"].get("content_hash", "")
+                    ),
                 }
-                for item in articles
+                for hit in self.scan()
             ),
         )
         self.client.indices.put_settings(

@@ -386,3 +386,50 @@ def test_cli_ingests_files_idempotently(app, tmp_path, es, index_prefix):
     assert second.exit_code == 0, second.output
     assert "0 created" in second.output
     assert stored_count(es, index_prefix) == 4
+
+
+def test_cli_large_loads_pause_refreshes_and_restore_them(
+    app, tmp_path, es, index_prefix, monkeypatch
+):
+    monkeypatch.setattr("api.cli.BULK_LOAD_THRESHOLD", 2)
+    lines = [json.dumps({"text": f"Coach Ida Berg number {n} won in Malmo."}) for n in range(5)]
+    (tmp_path / "many.jsonl").write_text("\n".join(lines))
+    seen_intervals = []
+    real_save_batch = __import__("api.ingest", fromlist=["Ingestor"]).Ingestor.save_batch
+
+    def spy(self, items, refresh):
+        settings = es.indices.get_settings(index=f"{index_prefix}articles")
+        (only,) = settings.body.values()
+        seen_intervals.append(only["settings"]["index"].get("refresh_interval"))
+        return real_save_batch(self, items, refresh)
+
+    monkeypatch.setattr("api.ingest.Ingestor.save_batch", spy)
+    result = app.test_cli_runner().invoke(args=["ingest", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen_intervals and set(seen_intervals) == {"-1"}
+    settings = es.indices.get_settings(index=f"{index_prefix}articles")
+    (only,) = settings.body.values()
+    assert only["settings"]["index"]["refresh_interval"] == "1s"
+    # Searchable at once, without waiting for a periodic refresh.
+    assert es.count(index=f"{index_prefix}articles")["count"] == 5
+
+
+def test_reindex_moves_every_article_behind_the_alias(app, client, es, index_prefix):
+    ids = {
+        post(client, {"text": f"Judge Ana Roth number {n} ruled in Bern."}).get_json()["id"]
+        for n in range(3)
+    }
+    runner = app.test_cli_runner()
+    assert "nothing to do" in runner.invoke(args=["reindex"]).output
+    index = app.extensions["article_index"]
+    assert index.reindex_into(2) == 3
+    aliases = es.indices.get_alias(name=f"{index_prefix}articles").body
+    assert list(aliases) == [f"{index_prefix}articles-v2"]
+    for article_id in ids:
+        stored = client.get(f"/articles/{article_id}")
+        assert stored.status_code == 200
+        assert stored.get_json()["people"]
+    assert client.get("/articles?person=roth").get_json()["total"]["value"] == 3
+    # The copy carries the idempotency hash: posting the same input again changes nothing.
+    again = post(client, {"text": "Judge Ana Roth number 0 ruled in Bern."})
+    assert again.status_code == 200
