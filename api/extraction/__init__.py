@@ -1,0 +1,346 @@
+"""Article extraction: page metadata, credits, language, then people, regions and organisations.
+
+``extract`` and ``extract_many`` run the same steps; ``extract_many`` sends the texts through
+spaCy's ``nlp.pipe`` in one batch. Values the client gave win over extracted ones and are marked
+``"provided"`` in the provenance. English NER runs only on English text: for other languages the
+gazetteer still finds regions by name, and people and organisations stay empty ("skipped:language")
+rather than wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from api.extraction.credits import split_credits
+from api.extraction.gazetteer import gazetteer
+from api.extraction.html import parse_html
+from api.extraction.language import detect_language
+from api.extraction.nlp import Line, load, restore_case, split_lines
+from api.extraction.organizations import OrgMention, extract_organizations
+from api.extraction.outlets import outlet_for_name, outlet_from_url
+from api.extraction.people import (
+    Mention,
+    extract_people,
+    pattern_mentions,
+    titled,
+)
+from api.extraction.regions import (
+    PlaceMention,
+    countries_named,
+    dateline_places,
+    extract_regions,
+    is_country,
+    is_demonym,
+    is_place_in,
+    is_strong_place,
+    missed_places,
+    scan_places,
+    venue_places,
+)
+from api.textnorm import fold
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["extract", "extract_many"]
+
+NER_LANGUAGE = "en"
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_LIST_ITEM = re.compile(r"(?:^|,\s*|\s+and\s+)(?P<name>[^,\s][^,]*?)(?=,|\s+and\s+|$)")
+# Country-code TLDs that sites use for their look, not their country.
+_VANITY_TLDS = frozenset({"io", "co", "tv", "me", "ai", "fm", "ly", "am", "cc", "ws", "to", "gg"})
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An article after the metadata steps, ready for NER."""
+
+    title: str | None
+    text: str
+    ner_text: str
+    title_end: int
+    language: str | None
+    published_at: str | None
+    authors: list[str]
+    outlet: dict | None
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def _provided(article: Mapping[str, Any], key: str) -> Any:
+    value = article.get(key)
+    return value if value not in (None, "", []) else None
+
+
+def _pick(provenance: dict[str, str], name: str, *candidates: tuple[Any, str | None]) -> Any:
+    """The first non-empty candidate value, recording where it came from."""
+    for value, source in candidates:
+        if value not in (None, "", []):
+            provenance[name] = source or "detected"
+            return value
+    return None
+
+
+def _outlet(name: str | None, url: str | None) -> dict | None:
+    """The outlet by name when one was found, its domain from the URL when the name has none."""
+    from_url = outlet_from_url(url) if url else None
+    if not name:
+        return from_url
+    outlet = outlet_for_name(name)
+    if outlet.get("domain") is None and from_url:
+        outlet = {**outlet, "domain": from_url["domain"]}
+    return outlet
+
+
+def _first_line_title(body: str) -> str | None:
+    """A plain-text article's headline: a short first line, set off by a blank line."""
+    first, blank, rest = body.lstrip().partition("\n\n")
+    if not blank or not rest.strip() or "\n" in first:
+        return None
+    short = len(first.split()) <= 20 and not first.rstrip().endswith((".", ":", ","))
+    return first.strip() if short else None
+
+
+def _ner_text(title: str | None, body: str) -> tuple[str, int]:
+    """The text NER reads: the title first (unless the body already opens with it)."""
+    if not title:
+        return body, 0
+    if body.lstrip().startswith(title.strip()):
+        return body, body.index(title.strip()) + len(title.strip())
+    return f"{title.strip()}\n\n{body}", len(title.strip())
+
+
+def _prepare(article: Mapping[str, Any]) -> Prepared:
+    provenance: dict[str, str] = {}
+    url = _provided(article, "url")
+    page = parse_html(article["html"], url) if _provided(article, "html") else None
+    meta_source = (page.provenance if page else {}).get
+    text = _provided(article, "text") or (page.text if page else "")
+    credits = split_credits(text)
+    title = _pick(
+        provenance,
+        "title",
+        (_provided(article, "title"), "provided"),
+        (page and page.title, meta_source("title")),
+        (_first_line_title(credits.body), "text"),
+    )
+    authors = _pick(
+        provenance,
+        "authors",
+        (_provided(article, "authors"), "provided"),
+        (page and page.authors, meta_source("authors")),
+        (credits.authors, credits.provenance.get("authors")),
+    )
+    outlet_name = _pick(
+        provenance,
+        "outlet",
+        (_provided(article, "outlet"), "provided"),
+        (page and page.site_name, meta_source("site_name")),
+        (credits.outlet, credits.provenance.get("outlet")),
+    )
+    outlet = _outlet(outlet_name, url)
+    if outlet and not outlet_name:
+        provenance["outlet"] = "url"
+    ner_text, title_end = _ner_text(title, credits.body)
+    language = _pick(
+        provenance,
+        "language",
+        (_provided(article, "language"), "provided"),
+        (page and page.language, meta_source("language")),
+    ) or _pick(provenance, "language", (detect_language(credits.body), "detected"))
+    published = _pick(
+        provenance,
+        "published_at",
+        (_provided(article, "published_at"), "provided"),
+        (page and page.published, meta_source("published")),
+    )
+    return Prepared(
+        title=title,
+        text=text,
+        ner_text=ner_text,
+        title_end=title_end,
+        language=language,
+        published_at=published,
+        authors=list(authors or []),
+        outlet=outlet,
+        provenance=provenance,
+    )
+
+
+def _outlet_country(outlet: dict | None) -> str | None:
+    """The country of the outlet's ccTLD ('pravda.ru' -> 'RU'), a hint for ambiguous places."""
+    domain = (outlet or {}).get("domain") or ""
+    tld = domain.rsplit(".", 1)[-1]
+    if len(tld) != 2 or tld in _VANITY_TLDS:
+        return None
+    place = gazetteer().by_code.get("GB" if tld == "uk" else tld.upper())
+    return place.code if place and place.type == "country" else None
+
+
+def _heading_at(lines: list[Line]) -> Callable[[int], bool]:
+    """A lookup: is the character at this offset on a heading line?"""
+    starts = [line.start for line in lines]
+
+    def heading(offset: int) -> bool:
+        return bool(lines) and lines[max(0, bisect_right(starts, offset) - 1)].heading
+
+    return heading
+
+
+def _org_places(text: str, start: int, end: int) -> list[PlaceMention]:
+    """An ORG span that is really a list of places ("Kharkiv, Dnipropetrovsk") -> its places."""
+    items = [
+        (start + match.start("name"), match.group("name"))
+        for match in _LIST_ITEM.finditer(text[start:end])
+    ]
+    if len(items) < 2 or not all(is_strong_place(name) for _, name in items):
+        return []
+    return [PlaceMention(name, offset, offset + len(name), "GPE") for offset, name in items]
+
+
+def _place_parts(text: str, start: int, end: int, label: str, heading: bool) -> list[PlaceMention]:
+    """A place span naming a place and where it is ("Oval, London") -> one mention each."""
+    return [
+        PlaceMention(m.group(), start + m.start(), start + m.end(), label, heading)
+        for m in re.finditer(r"[^,\s](?:[^,]*[^,\s])?", text[start:end])
+    ]
+
+
+def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Drop place mentions that overlap an earlier one (a dateline beats the NER span)."""
+    kept: list[PlaceMention] = []
+    for mention in mentions:
+        if not any(m.start < mention.end and mention.start < m.end for m in kept):
+            kept.append(mention)
+    return kept
+
+
+def _overlaps_any(start: int, end: int, mentions: list[Mention]) -> bool:
+    return any(m.start < end and start < m.end for m in mentions)
+
+
+@dataclass(slots=True)
+class Mentions:
+    """NER and pattern mentions of one text, sorted into people, places and organisations."""
+
+    persons: list[Mention]
+    places: list[PlaceMention]
+    orgs: list[OrgMention]
+
+
+def _mentions(text: str, doc: Doc, heading: Callable[[int], bool]) -> Mentions:
+    """Sort entities by what they really are: results-table patterns win over NER labels, a
+    titled ORG is a person, an ORG that is a list of places is places."""
+    found = Mentions(
+        pattern_mentions(text, is_place=is_strong_place, is_country=is_country), [], []
+    )
+    for ent in doc.ents:
+        start, end, label = ent.start_char, ent.end_char, ent.label_
+        if _overlaps_any(start, end, found.persons):
+            continue
+        surface, is_heading = text[start:end], heading(start)
+        if label == "PERSON" or label == "ORG" and titled(text, start, end):
+            found.persons.append(Mention(surface, start, end, is_heading))
+        elif label in PLACE_LABELS:
+            found.places.extend(_place_parts(text, start, end, label, is_heading))
+        elif label == "ORG":
+            split = _org_places(text, start, end)
+            if split:
+                found.places.extend(split)
+                continue
+            if is_strong_place(surface):
+                found.places.append(PlaceMention(surface, start, end, "ORG", is_heading))
+            found.orgs.append(OrgMention(surface, is_heading))
+    found.places = _unique([*dateline_places(text), *venue_places(text), *found.places])
+    return found
+
+
+def _entities(prepared: Prepared, doc: Doc) -> dict[str, Any]:
+    """People, regions and organisations from one parsed text."""
+    text = prepared.ner_text
+    lines = split_lines(text, prepared.title_end)
+    found = _mentions(text, doc, _heading_at(lines))
+    countries = countries_named(m.surface for m in found.places)
+
+    def not_a_person(name: str) -> bool:
+        return is_place_in(name, countries) or is_demonym(name)
+
+    headings = [(line.start, line.end) for line in lines if line.heading]
+    people, person_places = extract_people(
+        found.persons, text, is_place=not_a_person, headings=headings
+    )
+    places = found.places + [
+        PlaceMention(m.surface, m.start, m.end, "PERSON", m.heading) for m in person_places
+    ]
+    covered = [(ent.start_char, ent.end_char) for ent in doc.ents]
+    covered += [(m.start, m.end) for m in found.persons]
+    places += missed_places(text, covered, countries)
+    places.sort(key=lambda m: m.start)
+    names = {fold(name) for person in people for name in person["aliases"]}
+    taken = set(names)
+    if prepared.outlet:
+        outlet = prepared.outlet["name"]
+        taken |= {fold(outlet)} | {fold(part) for part in re.split(r"[.\s]", outlet) if part}
+    return {
+        "people": people,
+        "regions": extract_regions(
+            places,
+            text,
+            outlet_country=_outlet_country(prepared.outlet),
+            title_end=prepared.title_end,
+            not_places=frozenset(names | {name.split()[-1] for name in names}),
+            name_words=frozenset(word for name in names for word in name.split()),
+        ),
+        "organizations": extract_organizations(found.orgs, taken=taken, is_place=is_strong_place),
+    }
+
+
+def _gazetteer_only(prepared: Prepared) -> dict[str, Any]:
+    """Regions by name for text the English model cannot read; no people rather than wrong ones."""
+    text = prepared.ner_text
+    places = scan_places(text)
+    regions = extract_regions(
+        places, text, outlet_country=_outlet_country(prepared.outlet), title_end=prepared.title_end
+    )
+    return {"people": [], "regions": regions, "organizations": []}
+
+
+def _result(prepared: Prepared, entities: dict[str, Any], english: bool) -> dict:
+    provenance = dict(prepared.provenance)
+    ner = "ner" if english else "skipped:language"
+    provenance.update(people=ner, organizations=ner, regions="gazetteer")
+    return {
+        "title": prepared.title,
+        "text": prepared.text,
+        "language": prepared.language,
+        "published_at": prepared.published_at,
+        "authors": prepared.authors,
+        "outlet": prepared.outlet,
+        **entities,
+        "provenance": provenance,
+    }
+
+
+def extract_many(articles: Sequence[Mapping[str, Any]]) -> list[dict]:
+    """Extract every article; English texts go through spaCy together in one nlp.pipe batch."""
+    prepared = [_prepare(article) for article in articles]
+    english = [p.language in (None, NER_LANGUAGE) for p in prepared]
+    texts = [
+        restore_case(p.ner_text, is_strong_place, p.title_end)
+        for p, is_english in zip(prepared, english, strict=True)
+        if is_english
+    ]
+    docs = iter(load().pipe(texts, batch_size=32))
+    results = []
+    for p, is_english in zip(prepared, english, strict=True):
+        entities = _entities(p, next(docs)) if is_english else _gazetteer_only(p)
+        results.append(_result(p, entities, is_english))
+    return results
+
+
+def extract(article: Mapping[str, Any]) -> dict:
+    """Extract one article (see extract_many)."""
+    return extract_many([article])[0]

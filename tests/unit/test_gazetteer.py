@@ -1,0 +1,46 @@
+"""Gazetteer: codes, English exonyms, cities with parents, search helpers."""
+
+from api.extraction.gazetteer import ancestors, describe, gazetteer, resolve
+
+
+def test_country_resolves_by_english_name_alias_and_code() -> None:
+    assert [r["code"] for r in resolve("Russia")] == ["RU"]
+    assert resolve("U.S.")[0]["code"] == "US"
+    assert resolve("ua")[0]["name"] == "Ukraine"
+
+
+def test_curated_exonym_maps_to_iso_subdivision() -> None:
+    record = resolve("Zaporizhzhia")[0]
+    assert (record["code"], record["type"], record["country"]) == ("UA-23", "admin1", "UA")
+    assert resolve("Kharkov")[0]["code"] == "UA-63"
+    assert describe("UA-12")["name"] == "Dnipropetrovsk Oblast"
+
+
+def test_short_form_of_iso_subdivision_name() -> None:
+    assert "CN-GD" in [r["code"] for r in resolve("Guangdong")]
+
+
+def test_city_carries_admin1_parent_and_country() -> None:
+    kiev = [r for r in resolve("Kiev") if r["type"] == "city"][0]
+    assert kiev["country"] == "UA"
+    anchorage = [r for r in resolve("Anchorage") if r["type"] == "city"][0]
+    assert ancestors(anchorage["code"]) == ["US-AK", "US"]
+
+
+def test_continent_has_own_code_space() -> None:
+    europe = resolve("Europe")[0]
+    assert europe["type"] == "continent" and europe["code"] != "EU"
+
+
+def test_unknown_name_resolves_to_nothing() -> None:
+    assert resolve("Qwertyville") == []
+    assert describe("XX-99") is None
+
+
+def test_gazetteer_is_built_once() -> None:
+    assert gazetteer() is gazetteer()
+
+
+def test_short_form_alternate_resolves_but_unrelated_alternate_does_not() -> None:
+    assert any(r["name"] == "Royal Tunbridge Wells" for r in resolve("Tunbridge Wells"))
+    assert resolve("Duran") == []

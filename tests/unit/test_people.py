@@ -1,0 +1,143 @@
+"""People: cleaning, merging into the fullest name, titles, places and headings."""
+
+from api.extraction import extract
+from api.extraction.people import Mention, clean_mention, merge, pattern_mentions
+from api.extraction.regions import is_country, is_strong_place
+
+
+def _people(text: str) -> dict[str, dict]:
+    return {p["name"]: p for p in extract({"text": text, "language": "en"})["people"]}
+
+
+def test_surname_mentions_merge_into_full_name() -> None:
+    people = _people(
+        "Chancellor Angela Merkel met the press in Berlin on Tuesday.\n"
+        "Merkel said the talks had gone well, and Merkel promised more."
+    )
+    assert list(people) == ["Angela Merkel"]
+    assert people["Angela Merkel"]["mentions"] == 3
+    assert people["Angela Merkel"]["aliases"] == ["Angela Merkel", "Merkel"]
+
+
+def test_title_is_kept_apart_from_the_name() -> None:
+    text = "President Joe Biden spoke."
+    name = clean_mention(Mention("President Joe Biden", 0, 19), text)
+    assert name is not None and (name.name, name.title) == ("Joe Biden", "President")
+
+
+def test_possessive_and_trailing_score_are_removed() -> None:
+    assert clean_mention(Mention("Smith's", 0, 7), "Smith's car").name == "Smith"
+    text = "Glamorgan 259 (A. Dale 69)"
+    assert clean_mention(Mention("A. Dale 69", 15, 25), text).name == "A. Dale"
+
+
+def test_tail_of_a_domain_is_not_a_person() -> None:
+    text = "Follow Example.Ru Telegram for news"
+    assert clean_mention(Mention("Ru Telegram", 15, 26), text) is None
+
+
+def test_initial_form_merges_with_full_name() -> None:
+    names = [clean_mention(Mention(s, 0, len(s)), s) for s in ("Alan Dale", "A. Dale", "Dale")]
+    people = merge(n for n in names if n)
+    assert [(p.name, p.mentions) for p in people] == [("Alan Dale", 3)]
+
+
+def test_results_table_patterns_find_names() -> None:
+    text = (
+        "1. Maria Lindqvist (Sweden) 12.71\nSurrey 300 (R. Kettleby 88)\nStandard Liege (Belgium)"
+    )
+    found = {
+        m.surface for m in pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
+    }
+    assert found == {"Maria Lindqvist", "R. Kettleby"}
+
+
+def test_place_tagged_as_person_is_not_a_person() -> None:
+    result = extract(
+        {
+            "text": "Shelling hit Kherson and Sumy overnight, officials said.\n"
+            "Sumy lost power for hours.",
+            "language": "en",
+        }
+    )
+    assert result["people"] == []
+    assert {"UA-65", "UA-59"} <= {r["code"] for r in result["regions"]}
+
+
+def test_all_caps_headline_names_resolve_against_body() -> None:
+    text = (
+        "OKONKWO STUNS FAVOURITE IN FINAL\n"
+        "LAGOS 2024-05-02\n"
+        "Chidi Okonkwo won the national title on Thursday, beating the favourite in the final.\n"
+        "Okonkwo said he had trained for two years."
+    )
+    people = _people(text)
+    assert list(people) == ["Chidi Okonkwo"]
+    assert "OKONKWO" in people["Chidi Okonkwo"]["aliases"]
+
+
+def test_title_case_headline_words_are_not_people() -> None:
+    text = (
+        "Unexpected Winners, But Uneasy Markets\n\n"
+        "The markets were uneasy after the vote, and the winners were unexpected.\n"
+        "Finance minister Lena Okafor said the result was clear."
+    )
+    assert list(_people(text)) == ["Lena Okafor"]
+
+
+def test_author_named_only_in_byline_is_not_a_person() -> None:
+    text = (
+        "By Tomas Whitfield\n\n"
+        "The council in Leeds approved the budget on Monday after a long debate.\n"
+        "Councillor Priya Nandakumar said the plan was fair."
+    )
+    result = extract({"text": text, "language": "en"})
+    assert result["authors"] == ["Tomas Whitfield"]
+    assert [p["name"] for p in result["people"]] == ["Priya Nandakumar"]
+
+
+def test_cricket_scoreboard_names() -> None:
+    text = "Bowling: Okafor 10-0-41-2\nJ. Brandt c Mwangi b Okafor 44\nT. Lusk not out 12"
+    found = {
+        m.surface for m in pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
+    }
+    assert {"J. Brandt", "Mwangi", "Okafor", "T. Lusk"} <= found
+
+
+def test_team_sheet_and_scorer_names() -> None:
+    text = "Hosts - 9 - Tomas Vrba, 10 - Ilja Kerner.\nScorer: Pavel Dusek 46th"
+    found = {
+        m.surface for m in pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
+    }
+    assert {"Tomas Vrba", "Ilja Kerner", "Pavel Dusek"} <= found
+
+
+def test_untagged_repeats_of_a_known_name_are_counted() -> None:
+    text = (
+        "Coach Marta Ilves praised the squad on Sunday.\n"
+        '"It was a good day," Ilves said. Ilves then left.'
+    )
+    people = _people(text)
+    assert people["Marta Ilves"]["mentions"] == 3
+
+
+def test_club_in_a_results_line_is_not_a_person() -> None:
+    text = (
+        "Results on Saturday:\n"
+        "Kelvin Rovers 2 Dunmore Athletic 1\n"
+        "Kelvin Rovers 0 Dunmore Athletic 3"
+    )
+    result = extract({"text": text, "language": "en"})
+    assert not {p["name"] for p in result["people"]} & {"Kelvin Rovers", "Dunmore Athletic"}
+
+
+def test_regnal_numbers_and_arabic_particles_stay_in_names() -> None:
+    assert clean_mention(Mention("Henry VIII", 0, 10), "Henry VIII").name == "Henry VIII"
+    text = "Rami al-Saadani spoke"
+    assert clean_mention(Mention("Rami al-Saadani", 0, 15), text).name == "Rami al-Saadani"
+    assert clean_mention(Mention("broker Ali Khan", 0, 15), "broker Ali Khan").name == "Ali Khan"
+
+
+def test_title_just_before_the_name_is_kept() -> None:
+    people = _people("Roads closed on Monday, Governor Maria Kessler said. Kessler urged calm.")
+    assert people["Maria Kessler"].get("title") == "Governor"

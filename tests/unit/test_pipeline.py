@@ -1,0 +1,92 @@
+"""The whole pipeline: the seed article's acceptance, provided values, batching."""
+
+from pathlib import Path
+
+from api.extraction import extract, extract_many
+
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
+
+
+def test_seed_article_acceptance() -> None:
+    result = extract({"text": SEED.read_text(encoding="utf-8")})
+    assert result["authors"] == ["Petr Ermilin"]
+    assert result["outlet"]["name"] == "Pravda.Ru"
+    assert {p["name"] for p in result["people"]} == {
+        "Steven Witkoff",
+        "Vladimir Putin",
+        "Donald Trump",
+        "Volodymyr Zelensky",
+        "Michael von der Schulenburg",
+    }
+    putin = next(p for p in result["people"] if p["name"] == "Vladimir Putin")
+    assert "Putin" in putin["aliases"]
+    codes = {r["code"] for r in result["regions"]}
+    assert {"US-AK", "UA", "RU", "UA-63", "UA-12", "UA-59", "UA-65", "UA-23"} <= codes
+    place_names = {alias for r in result["regions"] for alias in r["aliases"]}
+    assert place_names <= {
+        "Alaska",
+        "Ukraine",
+        "Russia",
+        "Moscow",
+        "Washington",
+        "US",
+        "Kharkiv",
+        "Dnipropetrovsk",
+        "Sumy",
+        "Kherson",
+        "Zaporizhzhia",
+    }
+    orgs = {o["name"] for o in result["organizations"]}
+    assert {"NATO", "CNN"} <= orgs
+    assert not orgs & {"Pravda", "Pravda.Ru", "Trump"}
+
+
+def test_provided_values_win() -> None:
+    result = extract(
+        {
+            "text": "Officials in Oslo said on Monday that the plan would go ahead.",
+            "title": "Plan goes ahead",
+            "authors": ["Kari Nordmann"],
+            "outlet": "Example News",
+            "language": "en",
+            "published_at": "2024-03-04",
+        }
+    )
+    assert result["authors"] == ["Kari Nordmann"]
+    assert result["outlet"]["name"] == "Example News"
+    assert result["published_at"] == "2024-03-04"
+    for field in ("title", "authors", "outlet", "language", "published_at"):
+        assert result["provenance"][field] == "provided"
+
+
+def test_language_is_detected_when_not_given() -> None:
+    result = extract({"text": "The minister said on Tuesday that the reforms would continue."})
+    assert (result["language"], result["provenance"]["language"]) == ("en", "detected")
+
+
+def test_extract_many_matches_extract() -> None:
+    articles = [
+        {"text": "Talks in Nairobi ended without a deal, said envoy Amara Osei."},
+        {"text": "Farmers near Lyon blocked roads on Wednesday."},
+    ]
+    assert extract_many(articles) == [extract(a) for a in articles]
+
+
+def test_outlet_name_takes_domain_from_url() -> None:
+    result = extract(
+        {
+            "text": "Crews in Perth restored power on Monday.",
+            "outlet": "Harbour Gazette",
+            "url": "https://www.harbourgazette.co.uk/news/1",
+        }
+    )
+    assert result["outlet"] == {"name": "Harbour Gazette", "domain": "harbourgazette.co.uk"}
+
+
+def test_missed_big_city_of_the_story_country_is_found() -> None:
+    text = (
+        "Storm hits Anchorage\n\n"
+        "A storm hit Anchorage on Monday, cutting power across Alaska, officials said."
+    )
+    codes = {r["type"]: r for r in extract({"text": text, "language": "en"})["regions"]}
+    assert codes["city"]["parent"] == "US-AK"

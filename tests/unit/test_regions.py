@@ -1,0 +1,134 @@
+"""Regions: gazetteer over NER labels, ambiguity from context, demonyms, teams, focus."""
+
+from api.extraction import extract
+from api.extraction.regions import (
+    PlaceMention,
+    dateline_places,
+    extract_regions,
+    is_demonym,
+    venue_places,
+)
+
+
+def _regions(text: str, **article: str) -> dict[str, dict]:
+    result = extract({"text": text, "language": "en", **article})
+    return {r["code"] or r["name"]: r for r in result["regions"]}
+
+
+def test_washington_beside_us_politics_is_the_capital() -> None:
+    regions = _regions(
+        "The U.S. Senate passed the bill on Friday.\n"
+        "Lawmakers in Washington said the president would sign it."
+    )
+    washington = [r for r in regions.values() if "Washington" in r["aliases"]][0]
+    assert washington["type"] == "city" and washington["parent"] == "US-DC"
+
+
+def test_georgia_beside_tbilisi_is_the_country() -> None:
+    regions = _regions("Protesters gathered in Tbilisi as Georgia prepared for elections.")
+    assert "GE" in regions and "US-GA" not in regions
+
+
+def test_georgia_beside_atlanta_is_the_us_state() -> None:
+    regions = _regions("Voters in Atlanta queued for hours as Georgia counted ballots slowly.")
+    assert "US-GA" in regions and "GE" not in regions
+
+
+def test_demonyms_are_not_regions() -> None:
+    assert is_demonym("Ukrainian") and is_demonym("French") and is_demonym("Russians")
+    assert not is_demonym("Ukraine") and not is_demonym("Iran")
+    regions = _regions("Ukrainian and Polish officials met on Monday.")
+    assert regions == {}
+
+
+def test_city_named_team_is_not_a_place() -> None:
+    text = "Leicestershire beat Somerset by an innings at the ground on Friday."
+    mention = PlaceMention("Leicestershire", 0, 14, "ORG")
+    assert extract_regions([mention], text) == []
+
+
+def test_national_team_is_still_a_country() -> None:
+    text = "Japan beat Syria 2-1 in the qualifier."
+    codes = [r["code"] for r in extract_regions([PlaceMention("Japan", 0, 5, "GPE")], text)]
+    assert codes == ["JP"]
+
+
+def test_city_region_record_has_parent_and_country() -> None:
+    regions = _regions("Rescue teams worked through the night in Anchorage after the storm.")
+    city = [r for r in regions.values() if r["type"] == "city"][0]
+    assert (city["name"], city["parent"], city["country"]) == ("Anchorage", "US-AK", "US")
+
+
+def test_focus_follows_title_and_mentions() -> None:
+    text = (
+        "Floods Hit Bavaria\n\n"
+        "Heavy rain flooded towns across Bavaria on Sunday. Bavaria's premier visited.\n"
+        "Neighbouring Austria reported minor damage."
+    )
+    regions = _regions(text)
+    assert regions["DE-BY"]["focus"] is True
+    assert regions["AT"]["focus"] is False
+
+
+def test_non_english_text_still_gets_regions_by_name() -> None:
+    text = (
+        "Die Regierung in Berlin hat am Montag neue Hilfen für die Ukraine beschlossen. "
+        "Der Kanzler sprach von einem wichtigen Signal an Kiew."
+    )
+    result = extract({"text": text})
+    assert result["language"] == "de"
+    assert result["people"] == []
+    assert result["provenance"]["people"] == "skipped:language"
+    assert {"UA"} <= {r["code"] for r in result["regions"]}
+
+
+def test_dateline_place_counts_even_in_capitals() -> None:
+    text = "TRADE TALKS RESUME.\nNAIROBI 2024-05-02\nNegotiators met again on Thursday."
+    regions = _regions(text)
+    nairobi = [r for r in regions.values() if "NAIROBI" in r["aliases"]]
+    assert nairobi and nairobi[0]["country"] == "KE"
+
+
+def test_sports_heading_word_is_not_a_dateline_place() -> None:
+    assert dateline_places("TENNIS - SEEDS ADVANCE.\nSome text") == []
+
+
+def test_unknown_ner_places_are_filtered() -> None:
+    text = "The Kestrel Open drew fans from the English county and the East."
+    mentions = [
+        PlaceMention("Kestrel Open", 4, 16, "LOC"),
+        PlaceMention("English county", 36, 50, "LOC"),
+        PlaceMention("East", 59, 63, "LOC"),
+    ]
+    assert extract_regions(mentions, text) == []
+
+
+def test_unknown_venue_is_kept_as_other() -> None:
+    text = "They played at Marlow Park on Sunday."
+    [region] = extract_regions([PlaceMention("Marlow Park", 15, 26, "FAC")], text)
+    assert (region["type"], region["code"], region["name"]) == ("other", None, "Marlow Park")
+
+
+def test_venue_opening_a_results_line_is_a_place() -> None:
+    text = "Results:\nLeicester: Riverside 210 and 95-3, Harbour 180.\nAttendance: 2000"
+    assert [m.surface for m in venue_places(text)] == ["Leicester"]
+
+
+def test_team_use_spreads_through_the_article_but_not_to_locatives() -> None:
+    text = "Leeds 2 Hull 1.\nLeeds fans celebrated.\nThe parade was held in Leeds."
+    starts = [i for i in range(len(text)) if text.startswith("Leeds", i)]
+    mentions = [PlaceMention("Leeds", i, i + 5, "GPE") for i in starts]
+    [leeds] = extract_regions(mentions, text)
+    assert leeds["mentions"] == 1
+
+
+def test_place_inside_a_modifier_is_not_a_mention() -> None:
+    text = "The Boston-based group and pro-Moscow leaders met."
+    mentions = [PlaceMention("Boston", 4, 10, "GPE"), PlaceMention("Moscow", 31, 37, "GPE")]
+    assert extract_regions(mentions, text) == []
+
+
+def test_club_with_country_and_score_is_a_team() -> None:
+    text = "Third place: Valencia (Spain) 75 Partizan (Serbia) 70"
+    mentions = [PlaceMention("Valencia", 13, 21, "GPE"), PlaceMention("Spain", 23, 28, "GPE")]
+    assert [r["code"] for r in extract_regions(mentions, text)] == ["ES"]
