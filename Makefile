@@ -51,5 +51,8 @@ lint: install ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install es-start ## run every benchmark (see bench/README.md)
+bench: install es-start ## run every benchmark (see bench/README.md for each one alone)
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/memory.py

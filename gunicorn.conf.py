@@ -10,9 +10,10 @@ _settings = load_settings()
 wsgi_app = "api.wsgi:app"
 bind = f"{_settings.host}:{_settings.port}"
 workers = _settings.workers
-# Extraction is CPU-bound: one thread per worker process, as many processes as cores.
-threads = 1
-# Load the app (and, through it, nothing heavy yet) once in the master; workers fork from it.
+# One process per core for extraction (CPU-bound); a few threads each so that a worker waiting
+# on Elasticsearch can serve another search meanwhile (measured: 43 -> 67 searches/s, 2 cores).
+threads = 4
+# Load the app, the model and the gazetteer once in the master; workers share them (api/wsgi.py).
 preload_app = True
 timeout = 120
 graceful_timeout = 30
@@ -26,7 +27,13 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="article-api-metrics-")
 
 
-def child_exit(server, worker):  # noqa: ANN001 - gunicorn's hook signature
+def post_fork(server, worker):
+    # The master opened connections to Elasticsearch while loading the app; a worker that kept
+    # them would share sockets with its siblings and read their answers.
+    worker.app.wsgi().extensions["article_index"].reconnect()
+
+
+def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)

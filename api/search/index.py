@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
-from api.search import PointInTimeExpired, SearchAfterRejected, documents
+from api.search import PointInTimeExpired, SearchAfterRejected, documents, make_client
 from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,11 @@ class ArticleIndex:
         self.client = client
         self.settings = settings
         self.alias = f"{settings.es_index_prefix}articles"
+
+    def reconnect(self) -> None:
+        """Replace the client with a new one: a forked process must not share its parent's
+        connections, or workers read each other's answers off the same socket."""
+        self.client = make_client(self.settings)
 
     def concrete_name(self, version: int = MAPPING_VERSION) -> str:
         return f"{self.alias}-v{version}"

@@ -1,0 +1,409 @@
+"""Ingest speed, side by side: plain spaCy (the limit), our extraction, and POST /articles/batch.
+
+On the documents of ../shared/eval/conll2003-dev.jsonl (read in place, never copied; when the
+file is absent a deterministic generator stands in and the output says so), one run measures:
+
+ (a) the limit: plain spaCy `nlp.pipe` with the service's model and enabled components
+     (api.extraction.nlp.MODEL / DISABLED), in as many processes as the service has gunicorn
+     workers (one per core), each over its share of the texts;
+ (b) `api.extraction.extract_many` in the same process layout, in batches of the client batch
+     size, on the same texts;
+ (c) end to end: POST /articles/batch through `gunicorn -c gunicorn.conf.py` (default worker
+     count and settings, fresh bench index) into Elasticsearch, from as many concurrent
+     keep-alive clients as workers, each posting batches of --batch articles.
+
+Model loading is outside every timed window (each (a)/(b) process loads then waits on a barrier;
+(c) warms every worker first with synthetic articles). Throughput = documents / wall time from
+the common start to the last finish. Prints docs/s, words/s, (b)/(a) and (c)/(a).
+
+Run:   .venv/bin/python bench/ingest.py            (full: --repeat 3)
+       .venv/bin/python bench/ingest.py --quick    (one pass, for iterating)
+Needs: Elasticsearch at ES_URL (default http://127.0.0.1:9200): `scripts/elasticsearch start`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import queue
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    CONFIG_VARIANTS,
+    REPO_ROOT,
+    Gunicorn,
+    Http,
+    delete_indices,
+    es,
+    gunicorn_config,
+    memory_mb,
+    print_machine,
+    ratio,
+    verdict,
+)
+
+EVAL_FILE = REPO_ROOT.parent / "shared" / "eval" / "conll2003-dev.jsonl"
+TARGET_B = 0.8
+TARGET_C = 0.7
+
+
+# --- the documents ----------------------------------------------------------------------------
+
+
+def generated_documents(count: int = 216, seed: int = 6) -> list[dict[str, str]]:
+    """Deterministic news-like stand-ins: names, places and organisations in plain sentences."""
+    rng = random.Random(seed)
+    first = ["Anna", "Peter", "Maria", "John", "Olena", "Hans", "Carlos", "Yuki", "Ahmed", "Sara"]
+    last = ["Smith", "Müller", "Kovalenko", "Garcia", "Tanaka", "Hassan", "Lind", "Rossi", "Dubois"]
+    places = ["London", "Paris", "Kharkiv", "Texas", "Munich", "Tokyo", "Cairo", "Brazil", "Lagos"]
+    orgs = ["the United Nations", "NATO", "Reuters", "the World Bank", "Siemens", "the Senate"]
+    verbs = ["said", "told reporters", "announced", "warned", "confirmed", "denied"]
+    fillers = (
+        "the talks would continue next week after a difficult round of negotiations",
+        "prices rose sharply in the second quarter as demand recovered",
+        "the team won the match by two goals after a strong second half",
+        "officials expected the decision to be announced before the end of the month",
+        "the agreement covers trade, energy and security cooperation for five years",
+    )
+    docs = []
+    for number in range(count):
+        place = rng.choice(places)
+        title = f"{rng.choice(last).upper()} SAYS {rng.choice(places).upper()} TALKS TO RESUME"
+        lines = [title, f"{place.upper()} 1996-08-{rng.randint(1, 30):02d}"]
+        for _ in range(rng.randint(6, 14)):
+            who = f"{rng.choice(first)} {rng.choice(last)}"
+            lines.append(
+                f"{who} of {rng.choice(orgs)} {rng.choice(verbs)} in {rng.choice(places)} that "
+                f"{rng.choice(fillers)}."
+            )
+        docs.append({"id": f"gen-{number:04d}", "title": title, "text": "\n".join(lines)})
+    return docs
+
+
+def load_documents() -> tuple[list[dict[str, str]], str]:
+    if EVAL_FILE.exists():
+        with EVAL_FILE.open(encoding="utf-8") as handle:
+            docs = [json.loads(line) for line in handle if line.strip()]
+        return [{"id": d["id"], "title": d["title"], "text": d["text"]} for d in docs], str(
+            EVAL_FILE
+        )
+    return generated_documents(), f"GENERATED (absent: {EVAL_FILE})"
+
+
+def payloads_for(docs: list[dict[str, str]], repeat: int) -> list[dict[str, str]]:
+    """The request items: distinct URLs per copy, so every copy is a new article to extract."""
+    return [
+        {"title": d["title"], "text": d["text"], "url": f"https://bench.example/{d['id']}/{copy}"}
+        for copy in range(repeat)
+        for d in docs
+    ]
+
+
+def words(payloads: list[dict[str, str]]) -> int:
+    return sum(len(p["text"].split()) for p in payloads)
+
+
+# --- (a) and (b): N processes, each over its share --------------------------------------------
+
+
+def _worker(kind: str, share: list[dict[str, str]], batch: int, barrier: Any, out: Any) -> None:
+    if kind == "spacy":
+        import spacy
+
+        from api.extraction.nlp import DISABLED, MODEL
+
+        nlp = spacy.load(MODEL, disable=list(DISABLED))
+        texts = [p["text"] for p in share]
+        list(nlp.pipe(texts[:2], batch_size=32))  # warm
+        barrier.wait()
+        started, cpu = time.perf_counter(), time.process_time()
+        for _doc in nlp.pipe(texts, batch_size=32):
+            pass
+    else:
+        from api.extraction import extract_many
+
+        extract_many(generated_documents(4, seed=99))  # loads the model and the gazetteer
+        barrier.wait()
+        started, cpu = time.perf_counter(), time.process_time()
+        for start in range(0, len(share), batch):
+            extract_many(share[start : start + batch])
+    ended, cpu = time.perf_counter(), time.process_time() - cpu
+    out.put((started, ended, len(share), os.getpid(), memory_mb(os.getpid()), cpu))
+
+
+def run_processes(kind: str, payloads: list[dict[str, str]], procs: int, batch: int) -> dict:
+    context = mp.get_context("fork")
+    barrier, out = context.Barrier(procs), context.Queue()
+    shares = [payloads[i::procs] for i in range(procs)]
+    workers = [
+        context.Process(target=_worker, args=(kind, share, batch, barrier, out)) for share in shares
+    ]
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=1800) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    wall = max(r[1] for r in results) - min(r[0] for r in results)
+    return {
+        "docs": len(payloads),
+        "words": words(payloads),
+        "seconds": wall,
+        "per_process_seconds": [round(r[1] - r[0], 2) for r in results],
+        "rss_mb": [round(r[4]["rss"]) for r in results],
+        "cpu_seconds": sum(r[5] for r in results),
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (from /proc/<pid>/stat)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- (c): through gunicorn and Elasticsearch --------------------------------------------------
+
+
+def warm_workers(server: Gunicorn, workers: int, rounds: int = 12) -> list[int]:
+    """Post small synthetic batches concurrently until every worker has loaded the model.
+
+    Returns the HTTP statuses of the warm-up requests (the first requests a fresh service
+    answers): they are reported, since errors there are errors a real client would see.
+    """
+    statuses: list[int] = []
+    pids = server.wait_for_workers(workers)
+    base = {pid: memory_mb(pid)["rss"] for pid in pids}
+    warm_docs = generated_documents(4 * workers * rounds, seed=7)
+    for round_number in range(rounds):
+        threads = []
+        for client in range(workers):
+            start = (round_number * workers + client) * 4
+            items = [
+                {"text": d["text"], "url": f"https://warm.example/{d['id']}"}
+                for d in warm_docs[start : start + 4]
+            ]
+
+            def post(items: list[dict[str, str]] = items) -> None:
+                status, _ = Http(server.url).request("POST", "/articles/batch", {"articles": items})
+                statuses.append(status)
+
+            threads.append(threading.Thread(target=post))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        grown = [memory_mb(pid)["rss"] - base[pid] > 100 for pid in pids]
+        if all(grown) and round_number >= 1:
+            return statuses
+    print(f"  warning: not every worker grew by 100 MB after warm-up: {base}")
+    return statuses
+
+
+def run_service(
+    payloads: list[dict[str, str]],
+    batch: int,
+    clients: int | None,
+    env: dict[str, str],
+    config: str = "default",
+) -> dict:
+    prefix = env["ES_INDEX_PREFIX"]
+    delete_indices(prefix)
+    server = Gunicorn(env=env, config=gunicorn_config(config))
+    try:
+        server.start()
+        worker_count = len(server.wait_for_workers(1))
+        time.sleep(0.5)
+        worker_count = len(server.worker_pids())
+        clients = clients or worker_count
+        warm_statuses = warm_workers(server, worker_count)
+        batches: queue.Queue[list[dict[str, str]]] = queue.Queue()
+        for start in range(0, len(payloads), batch):
+            batches.put(payloads[start : start + batch])
+        counts = {"created": 0, "failed": 0, "http_errors": 0}
+        latencies: list[float] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + 1800
+
+        def client() -> None:
+            http = Http(server.url, timeout=300)
+            while time.monotonic() < deadline:
+                try:
+                    items = batches.get_nowait()
+                except queue.Empty:
+                    break
+                sent = time.perf_counter()
+                status, body = http.json("POST", "/articles/batch", {"articles": items})
+                elapsed = time.perf_counter() - sent
+                with lock:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        counts["http_errors"] += 1
+                        counts["failed"] += len(items)
+                    else:
+                        counts["created"] += body["created"]
+                        counts["failed"] += body["failed"]
+            http.close()
+
+        threads = [threading.Thread(target=client) for _ in range(clients)]
+        pids = server.worker_pids()
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=1900)
+        wall = time.perf_counter() - started
+        cpu = sum(cpu_seconds(pid) for pid in server.worker_pids()) - cpu_before
+        alias = f"{prefix}articles"
+        es("POST", f"/{alias}/_refresh")
+        _, count = es("GET", f"/{alias}/_count")
+        _, stats = es("GET", f"/{alias}/_stats/indexing")
+        indexing = stats["_all"]["primaries"]["indexing"]
+        return {
+            "docs": len(payloads),
+            "words": words(payloads),
+            "seconds": wall,
+            "workers": worker_count,
+            "clients": clients,
+            "batch": batch,
+            "stored": count["count"],
+            **counts,
+            "batch_latency_p50": sorted(latencies)[len(latencies) // 2] if latencies else None,
+            "es_index_time_s": indexing["index_time_in_millis"] / 1000,
+            "startup_s": server.startup_seconds,
+            "cpu_seconds": cpu,
+            "warmup_statuses": warm_statuses,
+        }
+    finally:
+        server.stop()
+        delete_indices(prefix)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def line(name: str, result: dict) -> str:
+    docs_s = result["docs"] / result["seconds"]
+    words_s = result["words"] / result["seconds"]
+    per_cpu = result["docs"] / result["cpu_seconds"] if result.get("cpu_seconds") else 0
+    return (
+        f"{name:<44} {result['docs']:>6} docs in {result['seconds']:7.2f} s  "
+        f"{docs_s:8.1f} docs/s  {words_s:9.0f} words/s  "
+        f"{per_cpu:6.1f} docs/CPU-s ({result.get('cpu_seconds', 0):.1f} CPU-s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the corpus (default 3)")
+    parser.add_argument("--quick", action="store_true", help="one pass (same as --repeat 1)")
+    parser.add_argument("--batch", type=int, default=32, help="articles per batch request (32)")
+    parser.add_argument(
+        "--procs",
+        type=int,
+        default=None,
+        help="processes for (a)/(b); default: "
+        "the service's worker count (WEB_CONCURRENCY or cores)",
+    )
+    parser.add_argument("--clients", type=int, default=None, help="(c) clients; default: workers")
+    parser.add_argument(
+        "--only", choices=["a", "b", "c"], action="append", help="run only these parts (repeatable)"
+    )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="ENV=VALUE[,ENV=VALUE]",
+        help="also run (c) with these service environment overrides, e.g. "
+        "ES_REFRESH_INTERVAL=-1 (repeatable)",
+    )
+    parser.add_argument(
+        "--gunicorn",
+        action="append",
+        default=[],
+        choices=list(CONFIG_VARIANTS),
+        help="also run (c) with this gunicorn configuration variant (repeatable; "
+        "see bench/common.py)",
+    )
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+    parts = set(args.only or ["a", "b", "c"])
+
+    from api.config import load_settings
+
+    settings = load_settings()
+    procs = args.procs or settings.workers
+    print_machine()
+    docs, source = load_documents()
+    payloads = payloads_for(docs, repeat)
+    print(
+        f"documents: {len(docs)} from {source}; x{repeat} = {len(payloads)} docs, "
+        f"{words(payloads)} words (whitespace-split); processes/workers: {procs}; "
+        f"batch: {args.batch}"
+    )
+    results: dict[str, dict] = {}
+    if "a" in parts:
+        results["a"] = run_processes("spacy", payloads, procs, args.batch)
+        print(
+            line("(a) limit: spaCy nlp.pipe", results["a"]),
+            f" per-process {results['a']['per_process_seconds']} s",
+        )
+    if "b" in parts:
+        results["b"] = run_processes("extract", payloads, procs, args.batch)
+        print(
+            line("(b) extract_many in-process", results["b"]),
+            f" per-process {results['b']['per_process_seconds']} s",
+        )
+    tag = f"bench-ingest-{os.getpid()}-"
+    variants: list[tuple[str, dict[str, str], str]] = []
+    if "c" in parts:
+        variants.append(("(c) POST /articles/batch (defaults)", {}, "default"))
+    for spec in args.variant:
+        overrides = dict(pair.split("=", 1) for pair in spec.split(","))
+        variants.append((f"(c) with {spec}", overrides, "default"))
+    for config in args.gunicorn:
+        variants.append((f"(c) with gunicorn {config}", {}, config))
+    for number, (name, overrides, config) in enumerate(variants):
+        env = {"ES_INDEX_PREFIX": f"{tag}{number}-", **overrides}
+        result = run_service(payloads, args.batch, args.clients, env, config)
+        results.setdefault("c", result)
+        results[name] = result
+        print(
+            line(name, result),
+            f" workers={result['workers']} clients={result['clients']} "
+            f"stored={result['stored']} failed={result['failed']} "
+            f"http_errors={result['http_errors']} batch p50={result['batch_latency_p50']:.2f}s "
+            f"ES index time={result['es_index_time_s']:.1f}s",
+        )
+        bad = [status for status in result["warmup_statuses"] if status != 200]
+        print(
+            f"    warm-up requests of the fresh service: {len(result['warmup_statuses'])}, "
+            f"non-200: {len(bad)} {sorted(set(bad)) if bad else ''}"
+        )
+    if "a" in results:
+        limit = results["a"]["docs"] / results["a"]["seconds"]
+        limit_cpu = results["a"]["docs"] / results["a"]["cpu_seconds"]
+        named = [("(b)", results["b"])] if "b" in results else []
+        named += [(name, r) for name, r in results.items() if name.startswith("(c)")]
+        for name, result in named:
+            value = ratio(result["docs"] / result["seconds"], limit)
+            target = TARGET_B if name == "(b)" else TARGET_C
+            per_cpu = ratio(result["docs"] / result["cpu_seconds"], limit_cpu)
+            print(
+                f"{name}/(a) = {value:.2f}  {verdict(value, target, True)}   "
+                f"per CPU-second (contention-independent; (c): gunicorn workers only): "
+                f"{per_cpu:.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
