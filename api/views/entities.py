@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, jsonify
 from flask_smorest import Blueprint
 
 from api.errors import ProblemError
@@ -25,8 +26,10 @@ KINDS = {
 
 
 def _register(kind: str, singular: str) -> None:
-    def list_view(args: dict[str, Any]) -> list[dict[str, Any]]:
-        return searcher().list_entities(kind, args["limit"], args.get("prefix"), args.get("q"))
+    def list_view(args: dict[str, Any]) -> Response:
+        # Answered as is, like searches: built from stored documents, no schema dump needed.
+        entities = searcher().list_entities(kind, args["limit"], args.get("prefix"), args.get("q"))
+        return jsonify(entities)
 
     def detail_view(name: str) -> dict[str, Any]:
         detail = searcher().entity_detail(kind, name)
