@@ -26,6 +26,7 @@ from api.extraction.people import (
     Mention,
     extract_people,
     pattern_mentions,
+    prose_mentions,
     titled,
 )
 from api.extraction.regions import (
@@ -51,6 +52,12 @@ __all__ = ["extract", "extract_many"]
 NER_LANGUAGE = "en"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _LIST_ITEM = re.compile(r"(?:^|,\s*|\s+and\s+)(?P<name>[^,\s][^,]*?)(?=,|\s+and\s+|$)")
+_GOVERNMENT = re.compile(
+    r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+"
+    r"(?i:(?:state\s+|provincial\s+|regional\s+|city\s+|federal\s+)?"
+    r"(?:government|administration))"
+)
+_REGION_AFTER = re.compile(r"\s+(?:region|province|state|prefecture|county|district)\b")
 # Country-code TLDs that sites use for their look, not their country.
 _VANITY_TLDS = frozenset({"io", "co", "tv", "me", "ai", "fm", "ly", "am", "cc", "ws", "to", "gg"})
 
@@ -201,6 +208,28 @@ def _org_places(text: str, start: int, end: int) -> list[PlaceMention]:
     return [PlaceMention(name, offset, offset + len(name), "GPE") for offset, name in items]
 
 
+def _government_place(text: str, start: int, end: int) -> list[PlaceMention]:
+    """'the New South Wales government' names the place whose government it is (NER's span
+    may stop before "government")."""
+    match = _GOVERNMENT.match(text, start)
+    if match is None or not match.end("place") <= end <= match.end():
+        return []
+    if not is_strong_place(match.group("place")):
+        return []
+    return [PlaceMention(match.group("place"), match.start("place"), match.end("place"), "GPE")]
+
+
+def _norp_place(text: str, start: int, end: int) -> bool:
+    """A 'nationality' span naming a known region before a region word ("the Antofagasta
+    region") is that region; real demonyms ("Chilean") are not."""
+    surface = text[start:end]
+    return (
+        _REGION_AFTER.match(text, end) is not None
+        and is_strong_place(surface)
+        and not is_demonym(surface)
+    )
+
+
 def _place_parts(text: str, start: int, end: int, label: str, heading: bool) -> list[PlaceMention]:
     """A place span naming a place and where it is ("Oval, London") -> one mention each."""
     return [
@@ -231,12 +260,16 @@ class Mentions:
     orgs: list[OrgMention]
 
 
+def _place_or_demonym(name: str) -> bool:
+    return is_strong_place(name) or is_demonym(name)
+
+
 def _mentions(text: str, doc: Doc, heading: Callable[[int], bool]) -> Mentions:
     """Sort entities by what they really are: results-table patterns win over NER labels, a
     titled ORG is a person, an ORG that is a list of places is places."""
-    found = Mentions(
-        pattern_mentions(text, is_place=is_strong_place, is_country=is_country), [], []
-    )
+    patterns = pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
+    patterns += prose_mentions(text, is_place=_place_or_demonym)
+    found = Mentions(list({(m.start, m.end): m for m in patterns}.values()), [], [])
     for ent in doc.ents:
         start, end, label = ent.start_char, ent.end_char, ent.label_
         if _overlaps_any(start, end, found.persons):
@@ -244,10 +277,10 @@ def _mentions(text: str, doc: Doc, heading: Callable[[int], bool]) -> Mentions:
         surface, is_heading = text[start:end], heading(start)
         if label == "PERSON" or label == "ORG" and titled(text, start, end):
             found.persons.append(Mention(surface, start, end, is_heading))
-        elif label in PLACE_LABELS:
+        elif label in PLACE_LABELS or _norp_place(text, start, end):
             found.places.extend(_place_parts(text, start, end, label, is_heading))
         elif label == "ORG":
-            split = _org_places(text, start, end)
+            split = _org_places(text, start, end) or _government_place(text, start, end)
             if split:
                 found.places.extend(split)
                 continue
@@ -270,7 +303,11 @@ def _entities(prepared: Prepared, doc: Doc) -> dict[str, Any]:
 
     headings = [(line.start, line.end) for line in lines if line.heading]
     people, person_places = extract_people(
-        found.persons, text, is_place=not_a_person, headings=headings
+        found.persons,
+        text,
+        is_place=not_a_person,
+        knows_place=lambda name: bool(gazetteer().lookup(name)),
+        headings=headings,
     )
     places = found.places + [
         PlaceMention(m.surface, m.start, m.end, "PERSON", m.heading) for m in person_places

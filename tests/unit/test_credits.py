@@ -183,3 +183,9 @@ def test_sentence_starting_with_copyright_is_content() -> None:
 
 def test_copyright_symbol_after_the_word() -> None:
     assert split_credits(f"{STORY}\n\nCopyright © Pravda.Ru 2025").outlet == "Pravda.Ru"
+
+
+def test_bracketed_wire_credits_give_the_reporter_not_the_editor() -> None:
+    credits = split_credits(f"{STORY}\n\n(Reporting by Ines Varga; Editing by Olaf Brandt)")
+    assert credits.authors == ["Ines Varga"]
+    assert "Olaf Brandt" not in credits.body and "Ines Varga" not in credits.body

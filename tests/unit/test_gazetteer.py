@@ -44,3 +44,22 @@ def test_gazetteer_is_built_once() -> None:
 def test_short_form_alternate_resolves_but_unrelated_alternate_does_not() -> None:
     assert any(r["name"] == "Royal Tunbridge Wells" for r in resolve("Tunbridge Wells"))
     assert resolve("Duran") == []
+
+
+def test_postal_abbreviation_names_the_state_and_keeps_its_name() -> None:
+    (place,) = gazetteer().lookup("Ga.")
+    assert (place.code, place.name) == ("US-GA", "Georgia")
+
+
+def test_subdivision_with_its_kind_word_is_found() -> None:
+    assert [p.code for p in gazetteer().lookup("Ogun State")] == ["NG-OG"]
+    assert [p.code for p in gazetteer().lookup("Gyeonggi Province")] == ["KR-41"]
+    assert gazetteer().lookup("Florida State") == []  # a university, not the state
+
+
+def test_city_that_is_a_subdivision_has_it_as_region_and_parent() -> None:
+    seoul = next(p for p in gazetteer().lookup("Seoul") if p.type == "city")
+    assert (seoul.region, seoul.parent) == ("KR-11", "KR-11")
+    assert describe("KR-11")["name"] == "Seoul"
+    paris = next(p for p in gazetteer().lookup("Paris") if p.country == "FR" and p.type == "city")
+    assert ancestors(paris.code) == ["FR-75C", "FR-IDF", "FR"]

@@ -1,7 +1,14 @@
 """People: cleaning, merging into the fullest name, titles, places and headings."""
 
 from api.extraction import extract
-from api.extraction.people import Mention, clean_mention, merge, pattern_mentions
+from api.extraction.people import (
+    Mention,
+    clean_mention,
+    extract_people,
+    merge,
+    pattern_mentions,
+    prose_mentions,
+)
 from api.extraction.regions import is_country, is_strong_place
 
 
@@ -141,3 +148,79 @@ def test_regnal_numbers_and_arabic_particles_stay_in_names() -> None:
 def test_title_just_before_the_name_is_kept() -> None:
     people = _people("Roads closed on Monday, Governor Maria Kessler said. Kessler urged calm.")
     assert people["Maria Kessler"].get("title") == "Governor"
+
+
+def test_occupation_before_a_name_is_a_title() -> None:
+    text = "Farmer Tomas Ruiz said the frost came early. Ruiz lost half his trees."
+    assert "Tomas Ruiz" in _people(text)
+    assert "Farmer Tomas Ruiz" not in _people(text)
+
+
+def test_role_ending_opens_no_name() -> None:
+    name = clean_mention(Mention("Geologist Ana Varga", 0, 19), "Geologist Ana Varga said.")
+    assert name is not None and name.name == "Ana Varga"
+
+
+def test_prose_marks_people_the_model_misses() -> None:
+    text = (
+        "Officials met on Monday. The plan, said exporter Dario Quintal, was late.\n"
+        "Pell Marrow, who runs a bakery, said prices rose.\n"
+        "Osa Kettering, co-founder of a small lender, agreed."
+    )
+    found = {m.surface for m in prose_mentions(text, is_place=is_strong_place)}
+    assert found == {"Dario Quintal", "Pell Marrow", "Osa Kettering"}
+
+
+def test_prose_names_holding_places_are_not_people() -> None:
+    text = "Shipments to New Zealand, which rose, and trader Port Said, who sold."
+    assert [m.surface for m in prose_mentions(text, is_place=is_strong_place)] == []
+
+
+def test_lone_word_in_a_place_context_is_a_place() -> None:
+    text = "Ilva Brask said the boats would reach Brankow by Friday."
+    start = text.index("Brankow")
+    mentions = [Mention("Brankow", start, start + 7), Mention("Ilva Brask", 0, 10)]
+    people, places = extract_people(mentions, text, is_place=lambda _n: False, knows_place=bool)
+    assert [p["name"] for p in people] == ["Ilva Brask"]
+    assert [m.surface for m in places] == ["Brankow"]
+
+
+def test_hyphenated_title_and_surname_like_title_word() -> None:
+    text = "Lieutenant-Colonel Ola Brink met Prime Minister Tom Major."
+    hyphen = clean_mention(Mention("Lieutenant-Colonel Ola Brink", 0, 28), text)
+    assert hyphen is not None and hyphen.name == "Ola Brink"
+    major = clean_mention(Mention("Tom Major", 48, 57), text)
+    assert major is not None and major.name == "Tom Major"
+
+
+def test_organisation_words_make_no_person() -> None:
+    text = "Officials at Kestrel Mining Co and the Ministry met."
+    assert clean_mention(Mention("Kestrel Mining Co", 13, 30), text) is None
+
+
+def test_league_table_row_is_a_team() -> None:
+    text = "Division one\nLarkhall Rovers 3 2 0 1 5 2 6\nDunmore 3 1 2 0 3 2 5"
+    mentions = [Mention("Larkhall Rovers", 13, 28)]
+    people, _ = extract_people(mentions, text, is_place=lambda _n: False, knows_place=bool)
+    assert people == []
+
+
+def test_results_shapes_leaderboard_line_up_and_home_nation() -> None:
+    text = (
+        "64 Rolf Anders\n"
+        "Norway (Ada Lunde, Bea Strand, Cai Holm) 4:05.1\n"
+        "Sweden - Eva Berg (captain), Liv Sand,\nMia Ek.\n"
+        "Ola Dahl (Scotland) beat Per Moe (Wales) 15-8\n"
+        "-- Kari Vik, Oslo newsroom +47 22"
+    )
+    found = {
+        m.surface for m in pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
+    }
+    assert {"Rolf Anders", "Ada Lunde", "Bea Strand", "Cai Holm", "Ola Dahl", "Per Moe"} <= found
+    assert {"Eva Berg", "Liv Sand", "Mia Ek", "Kari Vik"} <= found
+
+
+def test_scoreboard_label_with_notes_is_not_a_person() -> None:
+    text = "J. Ash not out 12\nExtras (lb-3 w-1) 4"
+    start = text.index("Extras")
+    assert clean_mention(Mention("Extras", start, start + 6), text) is None

@@ -90,3 +90,16 @@ def test_missed_big_city_of_the_story_country_is_found() -> None:
     )
     codes = {r["type"]: r for r in extract({"text": text, "language": "en"})["regions"]}
     assert codes["city"]["parent"] == "US-AK"
+
+
+def test_city_region_and_wire_credits_through_the_pipeline() -> None:
+    result = extract(
+        {
+            "text": "Seoul subway fares rise\n\nCommuters in Seoul will pay more from May, "
+            "city official Han Ji-woo said.\n\n(Reporting by Ines Varga; Editing by Olaf Brandt)",
+            "language": "en",
+        }
+    )
+    assert result["authors"] == ["Ines Varga"]
+    assert "KR-11" in {region["code"] for region in result["regions"]}
+    assert not {"Ines Varga", "Olaf Brandt"} & {person["name"] for person in result["people"]}

@@ -1,6 +1,7 @@
 """Regions: gazetteer over NER labels, ambiguity from context, demonyms, teams, focus."""
 
 from api.extraction import extract
+from api.extraction.gazetteer import gazetteer
 from api.extraction.regions import (
     PlaceMention,
     dateline_places,
@@ -118,8 +119,8 @@ def test_team_use_spreads_through_the_article_but_not_to_locatives() -> None:
     text = "Leeds 2 Hull 1.\nLeeds fans celebrated.\nThe parade was held in Leeds."
     starts = [i for i in range(len(text)) if text.startswith("Leeds", i)]
     mentions = [PlaceMention("Leeds", i, i + 5, "GPE") for i in starts]
-    [leeds] = extract_regions(mentions, text)
-    assert leeds["mentions"] == 1
+    regions = extract_regions(mentions, text)
+    assert [region["mentions"] for region in regions] == [1, 1]  # the city and GB-LDS
 
 
 def test_place_inside_a_modifier_is_not_a_mention() -> None:
@@ -132,3 +133,61 @@ def test_club_with_country_and_score_is_a_team() -> None:
     text = "Third place: Valencia (Spain) 75 Partizan (Serbia) 70"
     mentions = [PlaceMention("Valencia", 13, 21, "GPE"), PlaceMention("Spain", 23, 28, "GPE")]
     assert [r["code"] for r in extract_regions(mentions, text)] == ["ES"]
+
+
+def test_city_that_is_a_subdivision_names_the_subdivision_too() -> None:
+    text = "Trains stopped in Seoul and in Tokyo on Monday."
+    mentions = [PlaceMention("Seoul", 18, 23, "GPE"), PlaceMention("Tokyo", 31, 36, "GPE")]
+    codes = {region["code"] for region in extract_regions(mentions, text)}
+    assert {"KR-11", "JP-13"} <= codes
+
+
+def test_same_named_subdivision_does_not_override_a_known_parent() -> None:
+    (city,) = [p for p in gazetteer().lookup("Washington") if p.parent == "US-DC"]
+    assert city.region is None
+
+
+def test_town_comma_state_abbreviation_dateline() -> None:
+    text = "PINE HOLLOW, Ga. — Frost hit the orchards this week."
+    assert [m.surface for m in dateline_places(text)] == ["PINE HOLLOW", "Ga."]
+
+
+def test_region_word_elsewhere_in_the_sentence_does_not_pick_the_state() -> None:
+    regions = _regions(
+        "TBILISI — Georgia sold more wine this year, as growers in the eastern region of "
+        "Kakheti finished picking. Buyers in Atlanta and China paid more."
+    )
+    assert {"GE", "GE-KA"} <= set(regions) and "US-GA" not in regions
+
+
+def test_named_town_settles_its_state() -> None:
+    regions = _regions("A wildfire west of Yakima, Washington, burned homes in the state.")
+    assert "US-WA" in regions
+
+
+def test_nationality_span_before_region_word_is_the_region() -> None:
+    regions = _regions("Miners signed a deal with villages in the Antofagasta region of Chile.")
+    assert "CL-AN" in regions
+
+
+def test_government_of_a_place_names_the_place() -> None:
+    regions = _regions("Buses will be replaced under a plan by the New South Wales government.")
+    assert "AU-NSW" in regions
+
+
+def test_town_before_a_club_nickname_is_a_team() -> None:
+    text = "The Florida Marlins beat the Cincinnati Reds 3-1 on Sunday."
+    start = text.index("Florida")
+    mentions = [PlaceMention("Florida", start, start + 7, "GPE")]
+    assert extract_regions(mentions, text) == []
+
+
+def test_town_before_a_players_role_is_a_club() -> None:
+    text = "Norwich striker Sam Pike scored twice."
+    assert extract_regions([PlaceMention("Norwich", 0, 7, "GPE")], text) == []
+
+
+def test_place_opening_an_event_name_is_no_mention() -> None:
+    text = "She reached the final of the U.S. Open on Sunday."
+    start = text.index("U.S.")
+    assert extract_regions([PlaceMention("U.S.", start, start + 4, "GPE")], text) == []
