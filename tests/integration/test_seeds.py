@@ -37,6 +37,7 @@ KNOWN_KEYS = {
     "regions",
     "absent_people",
     "absent_regions",
+    "known_gap",
 }
 
 
@@ -123,7 +124,21 @@ def test_ingesting_the_seeds_again_creates_nothing(seeded):
     assert f"{len(MANIFEST)} articles: 0 created" in result.output
 
 
-@pytest.mark.parametrize("name", sorted(MANIFEST))
+def _seed_cases() -> list[Any]:
+    """Every manifest entry; one with a `known_gap` is an expected failure, strictly: the day
+    the gap closes the test fails until the marker comes off."""
+    return [
+        pytest.param(
+            name,
+            marks=pytest.mark.xfail(reason=entry["known_gap"], strict=True)
+            if "known_gap" in entry
+            else (),
+        )
+        for name, entry in sorted(MANIFEST.items())
+    ]
+
+
+@pytest.mark.parametrize("name", _seed_cases())
 def test_seed_yields_its_true_metadata(seeded, name):
     article = stored_article(seeded, SEEDS / name)
     problems = mismatches(MANIFEST[name], article)
