@@ -18,6 +18,7 @@ Choices:
 import re
 from dataclasses import dataclass, field
 
+from api.extraction.names import NAME_PARTICLES
 from api.extraction.outlets import is_known_outlet, is_news_agency, outlet_for_name
 from api.textnorm import fold
 
@@ -96,33 +97,6 @@ _BOILERPLATE = re.compile(
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
 _TRAILING_PLACE = re.compile(r"\s+(?:in|at|from)\s+[A-ZÀ-Ý].*$")
-_PARTICLES = frozenset(
-    {
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "ter",
-        "ten",
-        "zu",
-        "y",
-        "e",
-    }
-)
 _NOT_NAME_WORDS = frozenset(
     {
         "the",
@@ -214,7 +188,7 @@ def clean_person_name(raw: str) -> str | None:
             return None
         if not token[0].islower():  # capitalised, or a script without case (Arabic, CJK)
             capitalised += 1
-        elif token.casefold() not in _PARTICLES:
+        elif token.casefold() not in NAME_PARTICLES:
             return None
     if capitalised < 2:
         return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from api.extraction.names import NAME_PARTICLES
 from api.textnorm import fold
 
 _DATA = Path(__file__).with_name("data")
@@ -49,33 +50,6 @@ _MEMBER = re.compile(rf"(?:^|,\s*){_NAME}(?:[ ]\([a-z-]+\))?(?=,|$)")
 # Team sheets: "12 - Danie van Schalkwyk, 11 - Pieter Hendriks;".
 _SHIRT_NAME = re.compile(
     rf"(?:^|[,;(-]\s*)\d{{1,2}}[ ]-[ ]{_NAME}(?=\s*[,;().]|\s*$)", re.MULTILINE
-)
-# Lowercase words that belong inside names ("Michael von der Schulenburg", "Aravinda de Silva").
-_PARTICLES = frozenset(
-    [
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "ter",
-        "ten",
-        "zu",
-        "y",
-    ]
 )
 # "A. Dale 69", "T.O'Gorman 109;": an initial and a surname before a score or list punctuation,
 # as results tables write people ("U.S. Open" and "A.G. Edwards said" are not matched).
@@ -259,7 +233,7 @@ def clean_mention(mention: Mention, text: str) -> CleanName | None:
 
 
 def _is_particle(word: str) -> bool:
-    return word in _PARTICLES or word.startswith(_PARTICLE_PREFIXES)
+    return word in NAME_PARTICLES or word.startswith(_PARTICLE_PREFIXES)
 
 
 def _until_lowercase(words: list[str]) -> list[str]:
