@@ -167,11 +167,7 @@ class Searcher:
                 "This cursor belongs to a different query; drop the other "
                 "query parameters or start again without cursor."
             )
-        restored = dict(cursor["q"])
-        for name in ("published_from", "published_to"):
-            if restored.get(name):
-                restored[name] = dt.date.fromisoformat(restored[name])
-        return restored
+        return dict(cursor["q"])
 
     def _filters(self, identity: dict[str, Any]) -> queries.Filters:
         return queries.Filters(
@@ -280,7 +276,6 @@ def _outlet_key(outlet: str | None) -> str | None:
     return fold(outlet).removeprefix("www.") if outlet else None
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
+def _as_date(value: str | None) -> dt.date | None:
+    """Identities hold dates as ISO strings, so that they travel in cursors as they are."""
+    return dt.date.fromisoformat(value) if value else None

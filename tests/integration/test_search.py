@@ -452,3 +452,9 @@ def test_the_seed_article_is_found_by_every_documented_query(client):
         response = client.get("/articles", query_string={name: value})
         assert ids(response) == [seed_id], query
     assert ids(client.get("/articles?person=Sumy")) == []
+
+
+def test_a_cursor_walk_keeps_its_date_filter_across_many_pages(search):
+    seen = walk(search, "per_page=3&published_from=2025-06-01&published_to=2025-06-15")
+    assert len(seen) == len(set(seen)) == 15
+    assert set(seen) <= FILLERS
