@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, g, json, request
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -72,6 +73,12 @@ def render_problem(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def field_messages(error: ValidationError) -> dict[str, Any]:
+    """A marshmallow error's messages by field; schema-level ones under `_schema`."""
+    messages = error.messages
+    return messages if isinstance(messages, dict) else {"_schema": messages}
 
 
 def _flatten_validation_messages(messages: Any) -> dict[str, Any]:

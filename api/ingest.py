@@ -22,11 +22,10 @@ from urllib.parse import urlsplit
 import courlan
 from marshmallow import ValidationError
 
-from api.errors import ProblemError
+from api.errors import ProblemError, field_messages
 from api.extraction import extract, extract_many
 from api.extraction.outlets import outlet_for_name
 from api.metrics import ServiceMetrics
-from api.search import BACKEND_ERRORS
 from api.search.index import ArticleIndex, StoredArticle
 from api.textnorm import fold
 from schemas.articles import ArticleInSchema
@@ -243,10 +242,7 @@ class Ingestor:
         try:
             payload = _INPUT_SCHEMA.load(raw)
         except ValidationError as error:
-            messages = (
-                error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
-            )
-            return {}, messages, 422
+            return {}, field_messages(error), 422
         oversized = self.oversized_fields(payload)
         if oversized:
             return {}, oversized, 413
@@ -263,8 +259,6 @@ class Ingestor:
         try:
             with self.metrics.extraction_seconds.time():
                 extracted = extract_many(payloads)
-        except BACKEND_ERRORS:
-            raise
         except Exception:
             # One article broke the batched pipeline: redo them one by one to isolate it.
             log.exception("batched extraction failed; retrying item by item")

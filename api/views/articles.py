@@ -9,7 +9,7 @@ from flask import Response, jsonify, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
-from api.errors import ProblemError
+from api.errors import ProblemError, field_messages
 from api.guards import JSON_TYPES, require_media_type
 from api.services import ingestor, searcher, settings
 from api.views import problem_responses
@@ -113,9 +113,7 @@ def _batch_items() -> list[Any]:
             422,
             "The batch envelope is not valid.",
             kind="validation-error",
-            errors=error.messages
-            if isinstance(error.messages, dict)
-            else {"_schema": error.messages},
+            errors=field_messages(error),
         ) from None
 
 

@@ -433,3 +433,24 @@ def test_reindex_moves_every_article_behind_the_alias(app, client, es, index_pre
     # The copy carries the idempotency hash: posting the same input again changes nothing.
     again = post(client, {"text": "Judge Ana Roth number 0 ruled in Bern."})
     assert again.status_code == 200
+
+
+def test_an_article_that_breaks_extraction_fails_alone_in_its_batch(
+    client, es, index_prefix, monkeypatch
+):
+    def batch_breaks(payloads):
+        raise RuntimeError("one article broke the batch")
+
+    def extract_one(payload):
+        if "POISON" in payload["text"]:
+            raise RuntimeError("this article cannot be processed")
+        return real_extract(payload)
+
+    real_extract = __import__("api.ingest", fromlist=["extract"]).extract
+    monkeypatch.setattr("api.ingest.extract_many", batch_breaks)
+    monkeypatch.setattr("api.ingest.extract", extract_one)
+    articles = [{"text": "Mayor Eva Lind opened a park in Umea."}, {"text": "POISON pill text."}]
+    body = client.post("/articles/batch", json={"articles": articles}).get_json()
+    assert [item["status"] for item in body["items"]] == [201, 422]
+    assert "_extraction" in body["items"][1]["errors"]
+    assert stored_count(es, index_prefix) == 1
