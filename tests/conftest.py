@@ -7,7 +7,6 @@ needs it fails loudly; nothing is skipped and nothing is mocked.
 from __future__ import annotations
 
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 
@@ -17,15 +16,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
+from tests.support.gunicorn import free_port
 
 ES_URL = os.environ.get("ES_URL", "http://127.0.0.1:9200")
 
 
 def closed_port_url() -> str:
     """A loopback URL where nothing listens: Elasticsearch as seen when it is down."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on (right now)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -24,7 +25,7 @@ def _free_port() -> int:
 @contextmanager
 def gunicorn(**environment: str) -> Iterator[str]:
     """Start gunicorn with gunicorn.conf.py and these environment variables; yield its URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PORT": str(port), "LOG_LEVEL": "WARNING", **environment}
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"],
