@@ -111,31 +111,15 @@ class ArticleIndex:
 
     def get(self, article_id: str) -> StoredArticle | None:
         try:
-            response = self.client.get(index=self.alias, id=article_id)
+            return _stored(self.client.get(index=self.alias, id=article_id))
         except NotFoundError:
             return None
-        source = response["_source"]
-        return StoredArticle(
-            article=strip_internal(source),
-            content_hash=source.get("content_hash"),
-            seq_no=response["_seq_no"],
-            primary_term=response["_primary_term"],
-        )
 
     def get_many(self, ids: list[str]) -> dict[str, StoredArticle]:
         if not ids:
             return {}
         response = self.client.mget(index=self.alias, ids=ids)
-        found = {}
-        for doc in response["docs"]:
-            if doc.get("found"):
-                found[doc["_id"]] = StoredArticle(
-                    article=strip_internal(doc["_source"]),
-                    content_hash=doc["_source"].get("content_hash"),
-                    seq_no=doc["_seq_no"],
-                    primary_term=doc["_primary_term"],
-                )
-        return found
+        return {doc["_id"]: _stored(doc) for doc in response["docs"] if doc.get("found")}
 
     def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> None:
         """Store a new article; raises ConflictError when the id exists already."""
@@ -276,6 +260,17 @@ class ArticleIndex:
         swap.append({"add": {"index": target, "alias": self.alias, "is_write_index": True}})
         self.client.indices.update_aliases(actions=swap)
         return copied
+
+
+def _stored(hit: Any) -> StoredArticle:
+    """A document as GET or mget returns it, with what optimistic concurrency needs."""
+    source = hit["_source"]
+    return StoredArticle(
+        article=strip_internal(source),
+        content_hash=source.get("content_hash"),
+        seq_no=hit["_seq_no"],
+        primary_term=hit["_primary_term"],
+    )
 
 
 def strip_internal(source: dict[str, Any]) -> dict[str, Any]:
