@@ -5,11 +5,16 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ES      := scripts/elasticsearch
-# Only a node this Makefile starts itself may be restarted by the durability test.
+# Without ES_URL the project runs its own local node: the script starts it (it must not see
+# an ES_URL then, or it would only check a node nobody started), and only that node may be
+# restarted by the durability test. The app and the tests get the node's URL either way.
 ifeq ($(origin ES_URL), undefined)
 export ES_RESTARTABLE := 1
+ES_START := ES_URL= $(ES) start
+ES_URL   := $(shell $(ES) url)
+else
+ES_START := $(ES) start
 endif
-ES_URL  ?= $(shell $(ES) url)
 export ES_URL
 
 .DEFAULT_GOAL := help
@@ -28,7 +33,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) ## create .venv and install the project with its test tools
 
 es-start: ## start the local Elasticsearch (or check ES_URL)
-	$(ES) start
+	$(ES_START)
 
 es-stop: ## stop the local Elasticsearch
 	$(ES) stop
