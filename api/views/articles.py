@@ -43,8 +43,8 @@ def check_body_media_type() -> None:
 
 
 @blp.route("", methods=["POST"])
-@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
-@blp.arguments(ArticleInSchema)
+@blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
+@blp.arguments(ArticleInSchema())
 @blp.response(201, ArticleSchema, description="Created")
 @blp.alt_response(200, schema=ArticleSchema, description="Already stored (updated if changed)")
 @problems(400, 401, 413, 415, 503)
@@ -58,7 +58,7 @@ def create_article(payload: dict[str, Any], refresh: str) -> Any:
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(ArticleQueryArgsSchema, location="query")
+@blp.arguments(ArticleQueryArgsSchema(), location="query")
 @blp.response(200, SearchResultSchema)
 @problems(400, 422, 503)
 def search_articles(args: dict[str, Any]) -> Response:
@@ -70,7 +70,7 @@ def search_articles(args: dict[str, Any]) -> Response:
 
 
 @blp.route("/batch", methods=["POST"])
-@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
 @blp.doc(
     requestBody={
         "required": True,
@@ -126,8 +126,8 @@ def get_article(article_id: str) -> dict[str, Any]:
 
 
 @blp.route("/<article_id:article_id>", methods=["PUT"])
-@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
-@blp.arguments(ArticleInSchema)
+@blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
+@blp.arguments(ArticleInSchema())
 @blp.response(200, ArticleSchema)
 @problems(400, 401, 404, 409, 413, 415, 503)
 def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> dict[str, Any]:
@@ -136,8 +136,8 @@ def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> d
 
 
 @blp.route("/<article_id:article_id>", methods=["PATCH"])
-@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
-@blp.arguments(ArticlePatchSchema)
+@blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
+@blp.arguments(ArticlePatchSchema())
 @blp.response(200, ArticleSchema)
 @problems(400, 401, 404, 409, 415, 503)
 def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> dict[str, Any]:
@@ -146,7 +146,7 @@ def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> dic
 
 
 @blp.route("/<article_id:article_id>", methods=["DELETE"])
-@blp.arguments(WriteArgsSchema, location="query", as_kwargs=True)
+@blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
 @blp.response(204)
 @problems(401, 404, 503)
 def delete_article(article_id: str, refresh: str) -> Response:

@@ -43,7 +43,7 @@ def _register(kind: str, singular: str) -> None:
     detail_view.__doc__ = f"One {singular}: article count, aliases, co-mentions, latest articles."
 
     blp.route(f"/{kind}", methods=["GET"])(
-        blp.arguments(EntityQueryArgsSchema, location="query")(
+        blp.arguments(EntityQueryArgsSchema(), location="query")(
             blp.response(200, EntitySchema(many=True))(problem_responses(blp, 422, 503)(list_view))
         )
     )

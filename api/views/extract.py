@@ -22,7 +22,7 @@ def check_body_media_type() -> None:
 
 
 @blp.route("/extract", methods=["POST"])
-@blp.arguments(ArticleInSchema)
+@blp.arguments(ArticleInSchema())
 @blp.response(200, ExtractedArticleSchema)
 @problem_responses(blp, 400, 401, 413, 415)
 def extract_article(payload: dict[str, Any]) -> dict[str, Any]:
