@@ -19,6 +19,7 @@ from werkzeug.routing import BaseConverter
 
 from api import caching, cli, errors, guards, metrics, observability
 from api.config import Settings, load_settings
+from api.jsonio import OrjsonProvider
 from api.search import BACKEND_ERRORS, make_client
 from api.search.index import ArticleIndex
 from schemas.common import PROBLEM_CONTENT_TYPE, ProblemSchema
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     """Build the app from environment settings; keyword overrides win (tests use them)."""
     settings = settings or load_settings(**overrides)
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(
         SETTINGS=settings,
         MAX_CONTENT_LENGTH=settings.max_body_bytes,

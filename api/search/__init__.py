@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.serializer import OrjsonSerializer
 
 from api.config import Settings
 
@@ -53,6 +54,9 @@ def make_client(settings: Settings, **overrides: Any) -> Elasticsearch:
         "request_timeout": settings.es_timeout,
         "max_retries": 1,
         "retry_on_timeout": False,
+        # Parsing the node's answers is a large part of a search's Python time; orjson is
+        # several times faster than the standard library at it.
+        "serializer": OrjsonSerializer(),
     }
     if settings.es_api_key:
         options["api_key"] = settings.es_api_key
