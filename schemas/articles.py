@@ -65,12 +65,8 @@ LANGUAGE_CODES = sorted(
 
 # As patterns (not only checks) so that the OpenAPI document states the same rules.
 # Whitespace spelled out: Python's and JSON Schema's (ECMA) `\s` differ on a few characters.
-_BLANK = (
-    r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-NOT_BLANK = validate.Regexp(
-    rf"[\s\S]*[^{_BLANK}]", error="Must not be empty or whitespace only."
-)
+_BLANK = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+NOT_BLANK = validate.Regexp(rf"[\s\S]*[^{_BLANK}]", error="Must not be empty or whitespace only.")
 HTTP_URL = validate.Regexp(
     r"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
     r"(:[0-9]{1,5})?([/?#][!-~]*)?$",
