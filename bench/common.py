@@ -235,6 +235,26 @@ class Gunicorn:
         self.stop()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (0.0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def local_es_pid() -> int | None:
+    """The Elasticsearch process behind ES_URL when it runs on this machine, else None."""
+    if urllib.parse.urlsplit(ES_URL).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        return None
+    status, body = es("GET", "/_nodes/_local?filter_path=nodes.*.process.id")
+    if status != 200 or not body:
+        return None
+    pid = next(iter(body["nodes"].values()))["process"]["id"]
+    return pid if Path(f"/proc/{pid}").exists() else None
+
+
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*/children"):

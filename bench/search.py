@@ -50,8 +50,10 @@ from common import (  # noqa: E402
     ES_URL,
     Gunicorn,
     Http,
+    cpu_seconds,
     delete_indices,
     gunicorn_config,
+    local_es_pid,
     percentile,
     print_machine,
     ratio,
@@ -520,8 +522,27 @@ class DirectRunner:
         return 200, self.searcher.search(loaded, explicit=set(args))
 
 
-def client_main(mode: str, target: str, clients: int, duration: float, warmup: float) -> None:
-    """The load process: `clients` threads, each its own connection, for `duration` seconds."""
+def cpu_use(watch: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each watched group of processes, and by this load process."""
+    used = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in watch.items()}
+    used["load generator"] = time.process_time()
+    return used
+
+
+def client_main(
+    mode: str,
+    target: str,
+    clients: int,
+    duration: float,
+    warmup: float,
+    watch: dict[str, list[int]],
+) -> None:
+    """The load process: `clients` threads, each its own connection, for `duration` seconds.
+
+    It also reads the CPU time of the `watch`ed processes (the node, the gunicorn workers) and
+    its own at the start and end of the measured window, so that the report can say where
+    each request's CPU went.
+    """
     corpus = Corpus()
     samples: list[tuple[str, float, bool]] = []
     errors: dict[str, int] = {}
@@ -560,7 +581,16 @@ def client_main(mode: str, target: str, clients: int, duration: float, warmup: f
                     break
                 args = {"cursor": data["next_cursor"], "per_page": args.get("per_page", 20)}
 
+    cpu: dict[str, dict[str, float]] = {}
+
+    def measure_cpu() -> None:
+        time.sleep(max(0.0, t_start - time.monotonic()))
+        cpu["start"] = cpu_use(watch)
+        time.sleep(max(0.0, t_end - time.monotonic()))
+        cpu["end"] = cpu_use(watch)
+
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    threads.append(threading.Thread(target=measure_cpu, daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -572,12 +602,17 @@ def client_main(mode: str, target: str, clients: int, duration: float, warmup: f
             "warmup_errors": warm_errors[0],
             "duration": duration,
             "alive_threads": sum(t.is_alive() for t in threads),
+            "cpu_seconds": {
+                name: cpu["end"][name] - cpu["start"][name] for name in cpu.get("end", {})
+            },
         },
         sys.stdout,
     )
 
 
-def run_load(mode: str, target: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_load(
+    mode: str, target: str, args: argparse.Namespace, watch: dict[str, list[int]]
+) -> dict[str, Any]:
     command = [
         sys.executable,
         __file__,
@@ -591,6 +626,7 @@ def run_load(mode: str, target: str, args: argparse.Namespace) -> dict[str, Any]
         str(args.duration),
         "--warmup",
         str(args.warmup),
+        *(f"--watch={name}={','.join(map(str, pids))}" for name, pids in watch.items()),
     ]
     done = subprocess.run(
         command,
@@ -610,7 +646,11 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         by_kind.setdefault(kind, []).append(elapsed * 1000)
         by_kind.setdefault("all", []).append(elapsed * 1000)
     errors = sum(1 for *_, ok in result["samples"] if not ok)
+    requests = max(1, len(result["samples"]))
     return {
+        "cpu_ms_per_request": {
+            name: seconds * 1000 / requests for name, seconds in result["cpu_seconds"].items()
+        },
         "errors": errors,
         "error_kinds": result["errors"],
         "warmup_errors": result["warmup_errors"],
@@ -625,6 +665,29 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
             for kind, values in by_kind.items()
         },
     }
+
+
+def print_cpu_split(api: dict[str, Any], direct: dict[str, Any], node_watched: bool) -> None:
+    """Where each request's CPU went. With the load saturating the machine's cores, the latency
+    ratio follows the ratio of these totals."""
+    groups = ["elasticsearch", "gunicorn workers", "load generator"]
+    rows = []
+    for name, result in (("api", api), ("direct", direct)):
+        split = result["cpu_ms_per_request"]
+        rows.append(
+            [
+                name,
+                *(f"{split[g]:.2f}" if g in split else "-" for g in groups),
+                f"{sum(split.values()):.2f}",
+            ]
+        )
+    print("CPU ms per request during the measured window:")
+    print(table(rows, ["side", *groups, "total"]))
+    if not node_watched:
+        print("(Elasticsearch is not on this machine: its CPU is not counted)")
+    total_api = sum(api["cpu_ms_per_request"].values())
+    total_direct = sum(direct["cpu_ms_per_request"].values())
+    print(f"CPU per request api/direct = {ratio(total_api, total_direct):.2f}")
 
 
 def main() -> None:
@@ -651,9 +714,14 @@ def main() -> None:
     )
     parser.add_argument("--client", choices=["api", "direct"], help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
+    parser.add_argument("--watch", action="append", default=[], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
-        client_main(args.client, args.target, args.clients, args.duration, args.warmup)
+        watch = {
+            name: [int(pid) for pid in pids.split(",") if pid]
+            for name, pids in (item.split("=", 1) for item in args.watch)
+        }
+        client_main(args.client, args.target, args.clients, args.duration, args.warmup, watch)
         return
     prefix = prefix_for(args.articles)
     if args.drop:
@@ -678,10 +746,13 @@ def main() -> None:
             f"load: {args.clients} client threads "
             f"in a second process, {args.warmup:.0f} s warm-up + {args.duration:.0f} s per side"
         )
-        api = summarise(run_load("api", server.url, args))
+        es_pid = local_es_pid()
+        node = {"elasticsearch": [es_pid]} if es_pid else {}
+        api_watch = {**node, "gunicorn workers": server.worker_pids()}
+        api = summarise(run_load("api", server.url, args, api_watch))
     finally:
         server.stop()
-    direct = summarise(run_load("direct", alias, args))
+    direct = summarise(run_load("direct", alias, args, node))
 
     rows = []
     for kind in ("all", *KINDS):
@@ -728,6 +799,7 @@ def main() -> None:
             f"{name:<6}: throughput {result['throughput']:.1f} req/s, errors {result['errors']} "
             f"{result['error_kinds'] or ''}, errors during warm-up {result['warmup_errors']}"
         )
+    print_cpu_split(api, direct, bool(node))
     p50 = ratio(api["kinds"]["all"]["p50"], direct["kinds"]["all"]["p50"])
     p99 = ratio(api["kinds"]["all"]["p99"], direct["kinds"]["all"]["p99"])
     print(f"throughput api/direct = {ratio(api['throughput'], direct['throughput']):.2f}")
