@@ -42,6 +42,7 @@ from common import (  # noqa: E402
     REPO_ROOT,
     Gunicorn,
     Http,
+    cpu_seconds,
     delete_indices,
     es,
     gunicorn_config,
@@ -163,25 +164,21 @@ def run_processes(kind: str, payloads: list[dict[str, str]], procs: int, batch: 
     }
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (from /proc/<pid>/stat)."""
-    with open(f"/proc/{pid}/stat") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 # --- (c): through gunicorn and Elasticsearch --------------------------------------------------
 
 
 def warm_workers(server: Gunicorn, workers: int, rounds: int = 12) -> list[int]:
-    """Post small synthetic batches concurrently until every worker has loaded the model.
+    """Post small synthetic batches concurrently until every worker has extracted some.
+
+    A worker that has spent a second of CPU has run extractions (the model itself is loaded
+    in the master before the fork, so memory growth no longer tells).
 
     Returns the HTTP statuses of the warm-up requests (the first requests a fresh service
     answers): they are reported, since errors there are errors a real client would see.
     """
     statuses: list[int] = []
     pids = server.wait_for_workers(workers)
-    base = {pid: memory_mb(pid)["rss"] for pid in pids}
+    base = {pid: cpu_seconds(pid) for pid in pids}
     warm_docs = generated_documents(4 * workers * rounds, seed=7)
     for round_number in range(rounds):
         threads = []
@@ -201,10 +198,10 @@ def warm_workers(server: Gunicorn, workers: int, rounds: int = 12) -> list[int]:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
-        grown = [memory_mb(pid)["rss"] - base[pid] > 100 for pid in pids]
-        if all(grown) and round_number >= 1:
+        worked = [cpu_seconds(pid) - base[pid] > 1.0 for pid in pids]
+        if all(worked) and round_number >= 1:
             return statuses
-    print(f"  warning: not every worker grew by 100 MB after warm-up: {base}")
+    print(f"  warning: not every worker spent 1 CPU-second extracting during warm-up: {base}")
     return statuses
 
 
