@@ -7,12 +7,13 @@ worker has run an extraction: the model is loaded) and time the first of them; t
 the processes sharing them) and USS (private pages). Target: <= 350 MB per worker.
 
 Variants (the project's gunicorn.conf.py, plus overrides in a temporary config file):
-  lazy            as configured: preload_app=True, the model loads in each worker on first use;
-  master-model    the master runs one extraction before forking (model + gazetteer loaded once,
-                  shared copy-on-write);
+  configured      as configured: preload_app=True, and api/wsgi.py loads the spaCy model, the
+                  gazetteer and the language model in the master before the fork;
+  master-model    the same, and the master also runs one extraction before forking (whatever
+                  an extraction loads lazily is then shared too);
   master-model+gc the same, then gc.collect(); gc.freeze() in the master, so the workers'
                   garbage collector does not write to (and so copy) the inherited pages;
-  no-preload      preload_app=False: each worker imports the app itself.
+  no-preload      preload_app=False: each worker imports the app and loads the models itself.
 
 Run:   .venv/bin/python bench/memory.py [--variant NAME ...] [--rounds N]
 """
@@ -39,7 +40,7 @@ from common import (  # noqa: E402
 )
 
 VARIANTS = {
-    "lazy": {},
+    "configured": {},
     "master-model": {"model_in_master": True},
     "master-model+gc": {"model_in_master": True, "gc_freeze": True},
     "no-preload": {"preload": False},
