@@ -17,5 +17,16 @@ def test_results_table_is_still_english() -> None:
     assert detect_language("Women's 100 metres hurdles results:\n" + table) == "en"
 
 
+def test_never_a_three_letter_code_that_the_full_model_prefers() -> None:
+    # The full model calls this fixture list Nigerian Pidgin (pcm); the API speaks ISO 639-1.
+    fixtures = (
+        "June 3 v Duke of Norfolk's XI (at Arundel)\n"
+        "June 5 v Northampton\n"
+        "June 6 v Worcestershire\n"
+        "June 8 v Durham"
+    )
+    assert detect_language(fixtures) == "en"
+
+
 def test_too_short_is_unknown() -> None:
     assert detect_language("Ok.") is None
