@@ -127,13 +127,14 @@ def _name_city_regions(gaz: Gazetteer) -> None:
 
 def _city_region(gaz: Gazetteer, name: str, country: str, parent: str) -> str | None:
     """The subdivision a city is: a curated one, or one of its country with the city's name
-    that does not contradict the city's known parent (Washington, D.C. is not US-WA)."""
+    that does not contradict the city's known parent (Washington, D.C. is not US-WA; the
+    City of Manchester, GB-MAN, lies in England, the admin-1 unit of the city)."""
     curated = _city_regions().get((country, key(name)))
     if curated in gaz.by_code:
         return curated
     for place in gaz.by_name.get(key(name), []):
         same = place.type in ("admin1", "other") and place.country == country
-        if same and parent in (country, place.code):
+        if same and parent in (country, place.code, place.parent):
             return place.code
     return None
 
@@ -227,15 +228,31 @@ def _latin_alternates(name: str, alternates: list[str]) -> list[str]:
     ]
 
 
+def _admin1_crosswalk() -> dict[tuple[str, str], str]:
+    """geonames admin-1 units -> ISO 3166-2, from data/admin1_iso.json (see its generator)."""
+    raw = json.loads((_DATA / "admin1_iso.json").read_text(encoding="utf-8"))
+    return {
+        tuple(unit.split(".", 1)): code for unit, code in raw.items() if not unit.startswith("_")
+    }
+
+
 def _admin1_for_groups(cities: dict, gaz: Gazetteer) -> dict[tuple[str, str], str]:
     """Map geonames (country, admin1code) groups to ISO 3166-2 codes.
 
-    geonames numbers admin1 units its own way; US groups use postal codes that are ISO suffixes,
-    elsewhere a city that shares its name with a subdivision (Kharkiv, Berlin) names the group.
+    geonames numbers admin1 units its own way. The generated crosswalk names most of them; US
+    groups use postal codes that are ISO suffixes; elsewhere a city that shares its name with a
+    subdivision (Kharkiv, Berlin) names the group.
     """
+    crosswalk = _admin1_crosswalk()
     groups: dict[tuple[str, str], str] = {}
     for city in cities.values():
         country, admin1 = city["countrycode"], city["admin1code"]
+        if (country, admin1) in groups:
+            continue
+        mapped = crosswalk.get((country, admin1))
+        if mapped in gaz.by_code:
+            groups[(country, admin1)] = mapped
+            continue
         if country == "US" and f"US-{admin1}" in gaz.by_code:
             groups[(country, admin1)] = f"US-{admin1}"
             continue

@@ -458,3 +458,11 @@ def test_a_cursor_walk_keeps_its_date_filter_across_many_pages(search):
     seen = walk(search, "per_page=3&published_from=2025-06-01&published_to=2025-06-15")
     assert len(seen) == len(set(seen)) == 15
     assert set(seen) <= FILLERS
+
+
+def test_an_admin1_region_finds_articles_that_name_only_its_cities(client):
+    text = "Flooding closed roads across Munich on Tuesday, the fire brigade said."
+    assert client.post("/articles?refresh=wait_for", json={"text": text}).status_code == 201
+    for query in ("region=DE-BY", "region=Bavaria", "region=DE"):
+        assert client.get(f"/articles?{query}").get_json()["total"]["value"] == 1, query
+    assert client.get("/articles?region=DE-BE").get_json()["total"]["value"] == 0

@@ -1,5 +1,7 @@
 """Gazetteer: codes, English exonyms, cities with parents, search helpers."""
 
+import pytest
+
 from api.extraction.gazetteer import ancestors, describe, gazetteer, resolve
 
 
@@ -63,3 +65,30 @@ def test_city_that_is_a_subdivision_has_it_as_region_and_parent() -> None:
     assert describe("KR-11")["name"] == "Seoul"
     paris = next(p for p in gazetteer().lookup("Paris") if p.country == "FR" and p.type == "city")
     assert ancestors(paris.code) == ["FR-75C", "FR-IDF", "FR"]
+
+
+@pytest.mark.parametrize(
+    ("city", "country", "chain"),
+    [
+        ("Munich", "DE", ["DE-BY", "DE"]),
+        ("Toronto", "CA", ["CA-ON", "CA"]),
+        ("Sydney", "AU", ["AU-NSW", "AU"]),
+        ("Mumbai", "IN", ["IN-MH", "IN"]),
+        ("Lyon", "FR", ["FR-ARA", "FR"]),
+    ],
+)
+def test_cities_everywhere_sit_in_their_admin1_unit(city: str, country: str, chain: list) -> None:
+    # geonames numbers admin-1 units its own way; data/admin1_iso.json maps them to ISO 3166-2.
+    place = max(
+        (p for p in gazetteer().lookup(city) if p.type == "city" and p.country == country),
+        key=lambda p: p.population,
+    )
+    assert ancestors(place.code) == chain
+
+
+def test_a_same_named_district_inside_the_admin1_unit_is_still_the_citys_region() -> None:
+    manchester = next(
+        p for p in gazetteer().lookup("Manchester") if p.country == "GB" and p.type == "city"
+    )
+    assert manchester.region == "GB-MAN"
+    assert ancestors(manchester.code) == ["GB-MAN", "GB-ENG", "GB"]

