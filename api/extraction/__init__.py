@@ -57,7 +57,12 @@ _GOVERNMENT = re.compile(
     r"(?i:(?:state\s+|provincial\s+|regional\s+|city\s+|federal\s+)?"
     r"(?:government|administration))"
 )
-_REGION_AFTER = re.compile(r"\s+(?:region|province|state|prefecture|county|district)\b")
+# What may follow a region's name that NER took for a nationality: a region word, or its
+# government ("the Maharashtra government").
+_REGION_AFTER = re.compile(
+    r"\s+(?:region|province|state|prefecture|county|district"
+    r"|(?i:(?:state\s+|provincial\s+|regional\s+)?(?:government|administration)))\b"
+)
 # Country-code TLDs that sites use for their look, not their country.
 _VANITY_TLDS = frozenset({"io", "co", "tv", "me", "ai", "fm", "ly", "am", "cc", "ws", "to", "gg"})
 
@@ -221,7 +226,8 @@ def _government_place(text: str, start: int, end: int) -> list[PlaceMention]:
 
 def _norp_place(text: str, start: int, end: int) -> bool:
     """A 'nationality' span naming a known region before a region word ("the Antofagasta
-    region") is that region; real demonyms ("Chilean") are not."""
+    region") or its government ("the Maharashtra government") is that region; real demonyms
+    ("Chilean", "the Chilean government") are not."""
     surface = text[start:end]
     return (
         _REGION_AFTER.match(text, end) is not None

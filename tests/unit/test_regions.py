@@ -170,6 +170,12 @@ def test_nationality_span_before_region_word_is_the_region() -> None:
     assert "CL-AN" in regions
 
 
+def test_nationality_span_before_government_is_the_region() -> None:
+    regions = _regions("The Maharashtra government declared a holiday for schools on Monday.")
+    assert "IN-MH" in regions
+    assert _regions("The Chilean government said on Monday it would act.") == {}
+
+
 def test_government_of_a_place_names_the_place() -> None:
     regions = _regions("Buses will be replaced under a plan by the New South Wales government.")
     assert "AU-NSW" in regions
