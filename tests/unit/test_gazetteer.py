@@ -92,3 +92,11 @@ def test_a_same_named_district_inside_the_admin1_unit_is_still_the_citys_region(
     )
     assert manchester.region == "GB-MAN"
     assert ancestors(manchester.code) == ["GB-MAN", "GB-ENG", "GB"]
+
+
+def test_display_names_drop_transliteration_macrons_but_keep_spelling() -> None:
+    assert describe("IN-MH")["name"] == "Maharashtra"  # ISO: Mahārāshtra
+    thane = next(p for p in gazetteer().lookup("Thane") if p.type == "city")
+    assert thane.name == "Thane"  # geonames: Thāne
+    assert describe("BR-SP")["name"] == "São Paulo"
+    assert [r["code"] for r in resolve("Mahārāshtra")] == ["IN-MH"]
