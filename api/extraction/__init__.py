@@ -59,6 +59,12 @@ _GOVERNMENT = re.compile(
 )
 # What may follow a region's name that NER took for a nationality: a region word, or its
 # government ("the Maharashtra government").
+# A state body named after its country: "the U.S. Department of Agriculture", "Kenya Navy".
+_STATE_BODY = re.compile(
+    r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*){0,2}?)\s+"
+    r"(?:Department|Ministry|Embassy|Consulate|Army|Navy|Air\s+Force|Coast\s+Guard|Treasury"
+    r"|Congress|Senate|Parliament|Supreme\s+Court|Central\s+Bank|Federal\s+Reserve)\b"
+)
 _REGION_AFTER = re.compile(
     r"\s+(?:region|province|state|prefecture|county|district"
     r"|(?i:(?:state\s+|provincial\s+|regional\s+)?(?:government|administration)))\b"
@@ -224,6 +230,15 @@ def _government_place(text: str, start: int, end: int) -> list[PlaceMention]:
     return [PlaceMention(match.group("place"), match.start("place"), match.end("place"), "GPE")]
 
 
+def _state_body_country(text: str, start: int, end: int) -> list[PlaceMention]:
+    """An organisation of a country's state ("the U.S. Department of Agriculture") is also a
+    mention of that country; the organisation stays an organisation."""
+    match = _STATE_BODY.match(text, start)
+    if match is None or match.end() > end or not is_country(match.group("place")):
+        return []
+    return [PlaceMention(match.group("place"), match.start("place"), match.end("place"), "ORG")]
+
+
 def _norp_place(text: str, start: int, end: int) -> bool:
     """A 'nationality' span naming a known region before a region word ("the Antofagasta
     region") or its government ("the Maharashtra government") is that region; real demonyms
@@ -292,6 +307,7 @@ def _mentions(text: str, doc: Doc, heading: Callable[[int], bool]) -> Mentions:
                 continue
             if is_strong_place(surface):
                 found.places.append(PlaceMention(surface, start, end, "ORG", is_heading))
+            found.places.extend(_state_body_country(text, start, end))
             found.orgs.append(OrgMention(surface, is_heading))
     found.places = _unique([*dateline_places(text), *venue_places(text), *found.places])
     return found

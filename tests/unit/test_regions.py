@@ -176,6 +176,14 @@ def test_nationality_span_before_government_is_the_region() -> None:
     assert _regions("The Chilean government said on Monday it would act.") == {}
 
 
+def test_a_state_body_of_a_country_mentions_the_country_and_stays_an_organisation() -> None:
+    text = "Growers will ask the U.S. Department of Agriculture for a disaster designation."
+    result = extract({"text": text, "language": "en"})
+    assert [r["code"] for r in result["regions"]] == ["US"]
+    assert [o["name"] for o in result["organizations"]] == ["U.S. Department of Agriculture"]
+    assert _regions("Shares of Bank of America rose after the Senate vote.") == {}
+
+
 def test_government_of_a_place_names_the_place() -> None:
     regions = _regions("Buses will be replaced under a plan by the New South Wales government.")
     assert "AU-NSW" in regions
