@@ -40,6 +40,7 @@ from api.extraction.regions import (
     is_strong_place,
     missed_places,
     scan_places,
+    trimmed,
     venue_places,
 )
 from api.textnorm import fold
@@ -64,6 +65,10 @@ _STATE_BODY = re.compile(
     r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*){0,2}?)\s+"
     r"(?:Department|Ministry|Embassy|Consulate|Army|Navy|Air\s+Force|Coast\s+Guard|Treasury"
     r"|Congress|Senate|Parliament|Supreme\s+Court|Central\s+Bank|Federal\s+Reserve)\b"
+)
+# Nouns after a name that make it a landform, not the region of the same name.
+_LANDFORM_AFTER = re.compile(
+    r"\s+(?:salt\s+flats?|desert|basin|glacier|plateau|aquifer|lagoons?)\b", re.IGNORECASE
 )
 _REGION_AFTER = re.compile(
     r"\s+(?:region|province|state|prefecture|county|district"
@@ -337,6 +342,7 @@ def _entities(prepared: Prepared, doc: Doc) -> dict[str, Any]:
     covered = [(ent.start_char, ent.end_char) for ent in doc.ents]
     covered += [(m.start, m.end) for m in found.persons]
     places += missed_places(text, covered, countries)
+    places = _without_landforms(places, text)
     places.sort(key=lambda m: m.start)
     names = {fold(name) for person in people for name in person["aliases"]}
     taken = set(names)
@@ -355,6 +361,21 @@ def _entities(prepared: Prepared, doc: Doc) -> dict[str, Any]:
         ),
         "organizations": extract_organizations(found.orgs, taken=taken, is_place=is_strong_place),
     }
+
+
+def _without_landforms(places: list[PlaceMention], text: str) -> list[PlaceMention]:
+    """Drop a name the article uses for a landform ("the Atacama salt flat"), in every mention
+    ("brine pumping in Atacama"), unless the article also calls it a region ("the Atacama
+    region")."""
+    cleaned = [trimmed(m) for m in places]
+
+    def folded_before(kind: re.Pattern[str]) -> set[str]:
+        return {fold(m.surface) for m in cleaned if kind.match(text, m.end)}
+
+    landforms = folded_before(_LANDFORM_AFTER) - folded_before(_REGION_AFTER)
+    return [
+        m for m, clean in zip(places, cleaned, strict=True) if fold(clean.surface) not in landforms
+    ]
 
 
 def _gazetteer_only(prepared: Prepared) -> dict[str, Any]:

@@ -184,6 +184,12 @@ def test_a_state_body_of_a_country_mentions_the_country_and_stays_an_organisatio
     assert _regions("Shares of Bank of America rose after the Senate vote.") == {}
 
 
+def test_a_name_used_for_a_landform_is_not_the_region_anywhere_in_the_article() -> None:
+    text = "Brine pumping in Atacama\n\nCompanies pump brine from beneath the Atacama salt flat."
+    assert "CL-AT" not in _regions(text)
+    assert "CL-AT" in _regions("Mines in the Atacama region pump brine from the Atacama salt flat.")
+
+
 def test_government_of_a_place_names_the_place() -> None:
     regions = _regions("Buses will be replaced under a plan by the New South Wales government.")
     assert "AU-NSW" in regions
