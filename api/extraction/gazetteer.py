@@ -220,13 +220,27 @@ def _add_exonyms(gaz: Gazetteer) -> None:
         gaz.add(place, names)
 
 
+# The kind of unit at the end of an ISO name, as English writes it after the English name
+# ("Bryanskaya oblast'" -> "Bryansk Oblast", "Krasnodarskiy kray" -> "Krasnodar Krai").
+_ENGLISH_KIND = {"oblast'": "Oblast", "oblast": "Oblast", "voblasć": "Oblast", "kray": "Krai"}
+
+
 def _add_english_names(gaz: Gazetteer) -> None:
-    """English names from data/subdivision_english.json (see scripts/build_gazetteer_data.py)."""
+    """English names from data/subdivision_english.json (see scripts/build_gazetteer_data.py).
+
+    An oblast or krai without a curated name is displayed and known by its English form."""
     raw = json.loads((_DATA / "subdivision_english.json").read_text(encoding="utf-8"))
     for code, name in raw.items():
         place = gaz.by_code.get(code)
-        if place is not None and all(other is not place for other in gaz.by_english[key(name)]):
+        if place is None or code.startswith("_"):
+            continue
+        if all(other is not place for other in gaz.by_english[key(name)]):
             gaz.by_english[key(name)].append(place)
+        subdivision = pycountry.subdivisions.get(code=code)
+        kind = _ENGLISH_KIND.get(subdivision.name.split()[-1].lower()) if subdivision else None
+        if kind and not place.curated_keys:
+            place.name = name if name.endswith(kind) else f"{name} {kind}"
+            gaz.add(place, [place.name])
 
 
 def _add_abbreviations(gaz: Gazetteer) -> None:

@@ -23,6 +23,8 @@ from api.textnorm import fold
 
 STRONG_CITY_POPULATION = 100_000
 DATELINE_CHARS = 300
+# The kind of subdivision right after a name: "the Belgorod region", "Bryansk Oblast".
+_KIND_FOLLOWS = re.compile(r"\s+(?:region|oblast|krai|province)\b", re.IGNORECASE)
 _REGION_WORDS = re.compile(r"\b(?:regions?|oblasts?|provinces?|states?|counties|county)\b", re.I)
 # After a team: a result verb, a score, or "(Country) score" as in "Alba (Germany) 75".
 _TEAM_AFTER = re.compile(
@@ -355,6 +357,10 @@ def extract_regions(
         ):
             continue
         places = gaz.lookup(surface)
+        if _KIND_FOLLOWS.match(text, mention.end):
+            # "the Belgorod region": the oblast, which English may know by another name.
+            more = gaz.lookup(f"{surface} region")
+            places = places + [place for place in more if place not in places]
         if places and not gaz.by_name.get(key(surface)):
             surface = bare_name(surface)  # "Ogun State" is known as "Ogun"
         if not places and (

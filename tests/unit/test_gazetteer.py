@@ -108,3 +108,9 @@ def test_english_names_of_subdivisions_resolve_with_the_kind_of_place_after_them
     assert [r["code"] for r in resolve("Krasnodar Krai")] == ["RU-KDA"]
     # Alone, an English name can be a translation that reads as prose (Sancti Spíritus).
     assert resolve("Holy Spirit") == []
+
+
+def test_oblasts_and_krais_without_a_curated_name_are_shown_by_their_english_name() -> None:
+    assert describe("RU-BRY")["name"] == "Bryansk Oblast"  # ISO: Bryanskaya oblast'
+    assert describe("RU-KDA")["name"] == "Krasnodar Krai"  # ISO: Krasnodarskiy kray
+    assert describe("UA-63")["name"] == "Kharkiv Oblast"  # curated exonym, unchanged

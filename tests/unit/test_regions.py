@@ -190,6 +190,11 @@ def test_a_name_used_for_a_landform_is_not_the_region_anywhere_in_the_article() 
     assert "CL-AT" in _regions("Mines in the Atacama region pump brine from the Atacama salt flat.")
 
 
+def test_a_name_before_region_or_oblast_is_the_subdivision_not_the_city() -> None:
+    assert set(_regions("Drones hit a fuel depot in the Belgorod region overnight.")) == {"RU-BEL"}
+    assert set(_regions("A depot burned in Bryansk Oblast on Monday.")) == {"RU-BRY"}
+
+
 def test_government_of_a_place_names_the_place() -> None:
     regions = _regions("Buses will be replaced under a plan by the New South Wales government.")
     assert "AU-NSW" in regions
