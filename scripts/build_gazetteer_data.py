@@ -60,8 +60,12 @@ _GENERIC = re.compile(
 _SAME_PLACE_DEGREES = 0.2
 
 
+_SAINT = re.compile(r"\bst\.\s*")
+
+
 def written(name: str) -> str:
-    return " ".join(fold(name).replace("-", " ").replace("st.", "saint").split())
+    """The folded name with hyphens as spaces and "St." as "Saint" ("St.-Petersburg")."""
+    return " ".join(_SAINT.sub("saint ", fold(name).replace("-", " ")).split())
 
 
 def stripped(name: str) -> str:

@@ -58,8 +58,6 @@ _GOVERNMENT = re.compile(
     r"(?i:(?:state\s+|provincial\s+|regional\s+|city\s+|federal\s+)?"
     r"(?:government|administration))"
 )
-# What may follow a region's name that NER took for a nationality: a region word, or its
-# government ("the Maharashtra government").
 # A state body named after its country: "the U.S. Department of Agriculture", "Kenya Navy".
 _STATE_BODY = re.compile(
     r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*){0,2}?)\s+"
@@ -70,6 +68,8 @@ _STATE_BODY = re.compile(
 _LANDFORM_AFTER = re.compile(
     r"\s+(?:salt\s+flats?|desert|basin|glacier|plateau|aquifer|lagoons?)\b", re.IGNORECASE
 )
+# What may follow a region's name that NER took for a nationality: a region word, or its
+# government ("the Maharashtra government").
 _REGION_AFTER = re.compile(
     r"\s+(?:region|province|state|prefecture|county|district"
     r"|(?i:(?:state\s+|provincial\s+|regional\s+)?(?:government|administration)))\b"

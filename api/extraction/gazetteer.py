@@ -232,10 +232,9 @@ def _add_english_names(gaz: Gazetteer) -> None:
     raw = json.loads((_DATA / "subdivision_english.json").read_text(encoding="utf-8"))
     for code, name in raw.items():
         place = gaz.by_code.get(code)
-        if place is None or code.startswith("_"):
+        if place is None:  # the file's "_comment", or a code pycountry no longer has
             continue
-        if all(other is not place for other in gaz.by_english[key(name)]):
-            gaz.by_english[key(name)].append(place)
+        gaz.by_english[key(name)].append(place)  # one name per code: nothing to deduplicate
         subdivision = pycountry.subdivisions.get(code=code)
         kind = _ENGLISH_KIND.get(subdivision.name.split()[-1].lower()) if subdivision else None
         if kind and not place.curated_keys:
