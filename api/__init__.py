@@ -19,6 +19,7 @@ from werkzeug.routing import BaseConverter
 
 from api import caching, cli, errors, guards, metrics, observability
 from api.config import Settings, load_settings
+from api.extraction.corenlp import engine_for
 from api.jsonio import OrjsonProvider
 from api.search import BACKEND_ERRORS, make_client
 from api.search.index import ArticleIndex
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     index = ArticleIndex(make_client(settings), settings)
     app.extensions["article_index"] = index
+    app.extensions["ner_engine"] = engine_for(settings)
     _ensure_index(index)
 
     app.url_map.converters["article_id"] = ArticleIdConverter

@@ -9,6 +9,10 @@
 | ES_SHARDS              | 1                     | primary shards of a new articles index        |
 | ES_REPLICAS            | 0                     | replicas of a new articles index              |
 | ES_REFRESH_INTERVAL    | 1s                    | refresh interval of the articles index        |
+| NER_URL                | http://127.0.0.1:9000 | the Stanford CoreNLP server                   |
+| NER_TIMEOUT            | 30                    | seconds before one NER request gives up       |
+| NER_CONCURRENCY        | 2                     | NER requests in flight at once per worker     |
+| NER_MAX_CHARS          | 50000                 | characters packed into one NER request        |
 | API_KEYS               | (none)                | bearer keys for writes, comma-separated       |
 | MAX_TEXT_BYTES         | 1000000               | largest article text or HTML accepted         |
 | MAX_BODY_BYTES         | 2000000               | largest body of a single-article request      |
@@ -45,6 +49,10 @@ class Settings:
     es_shards: int = 1
     es_replicas: int = 0
     es_refresh_interval: str = "1s"
+    ner_url: str = "http://127.0.0.1:9000"
+    ner_timeout: float = 30.0
+    ner_concurrency: int = 2
+    ner_max_chars: int = 50_000
     api_keys: tuple[str, ...] = ()
     max_text_bytes: int = 1_000_000
     max_body_bytes: int = 2_000_000
@@ -74,6 +82,10 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "ES_SHARDS": ("es_shards", int),
     "ES_REPLICAS": ("es_replicas", int),
     "ES_REFRESH_INTERVAL": ("es_refresh_interval", str),
+    "NER_URL": ("ner_url", str),
+    "NER_TIMEOUT": ("ner_timeout", float),
+    "NER_CONCURRENCY": ("ner_concurrency", int),
+    "NER_MAX_CHARS": ("ner_max_chars", int),
     "API_KEYS": ("api_keys", _as_list),
     "MAX_TEXT_BYTES": ("max_text_bytes", int),
     "MAX_BODY_BYTES": ("max_body_bytes", int),

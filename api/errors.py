@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from api.extraction.corenlp import NerUnavailable
 from api.metrics import service_metrics
 from api.search import BACKEND_ERRORS, is_document_rejection, is_unavailable
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
@@ -151,6 +152,17 @@ def handle_backend_error(error: Exception) -> Response:
     )
 
 
+def handle_ner_unavailable(error: NerUnavailable) -> Response:
+    log.warning("NER server unavailable: %s", error)
+    return render_problem(
+        503,
+        "The named-entity server (Stanford CoreNLP) is unavailable. Retry later; a write "
+        "answered this way stored nothing.",
+        kind="ner-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def handle_too_deep(error: RecursionError) -> Response:
     """Only pathologically nested JSON recurses this deep: the client's fault, not ours."""
     log.warning("refused a body nested too deeply to parse")
@@ -167,5 +179,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ProblemError, handle_problem)
     for error_class in BACKEND_ERRORS:
         app.register_error_handler(error_class, handle_backend_error)
+    app.register_error_handler(NerUnavailable, handle_ner_unavailable)
     app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)

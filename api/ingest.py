@@ -23,7 +23,7 @@ import courlan
 from marshmallow import ValidationError
 
 from api.errors import ProblemError, field_messages
-from api.extraction import extract, extract_many
+from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.outlets import outlet_for_name
 from api.metrics import ServiceMetrics
 from api.search.index import ArticleIndex, StoredArticle
@@ -82,14 +82,21 @@ def build_article(payload: dict[str, Any], extracted: dict[str, Any]) -> dict[st
 class Ingestor:
     """Validated payloads in, stored articles out. Views and the CLI share this path."""
 
-    def __init__(self, index: ArticleIndex, max_text_bytes: int, metrics: ServiceMetrics) -> None:
+    def __init__(
+        self,
+        index: ArticleIndex,
+        ner: CoreNLPEngine,
+        max_text_bytes: int,
+        metrics: ServiceMetrics,
+    ) -> None:
         self.index = index
+        self.ner = ner
         self.max_text_bytes = max_text_bytes
         self.metrics = metrics
 
     def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
         with self.metrics.extraction_seconds.time():
-            return extract(payload)
+            return extract(payload, self.ner)
 
     # --- checks ------------------------------------------------------------------------------
 
@@ -253,19 +260,27 @@ class Ingestor:
         to_write: dict[str, tuple[int, dict[str, Any], str]],
         stored: dict[str, StoredArticle],
     ) -> dict[str, dict[str, Any]]:
-        """Extract in one pipeline pass; articles whose extraction fails are left out."""
+        """Extract in one pipeline pass; articles whose extraction fails are left out.
+
+        NerUnavailable is not an article's fault: it fails the whole batch, so that nothing is
+        stored without its people and organisations.
+        """
         keys = list(to_write)
         payloads = [to_write[key][1] for key in keys]
         try:
             with self.metrics.extraction_seconds.time():
-                extracted = extract_many(payloads)
+                extracted = extract_many(payloads, self.ner)
+        except NerUnavailable:
+            raise
         except Exception:
             # One article broke the batched pipeline: redo them one by one to isolate it.
             log.exception("batched extraction failed; retrying item by item")
             extracted = []
             for payload in payloads:
                 try:
-                    extracted.append(extract(payload))
+                    extracted.append(extract(payload, self.ner))
+                except NerUnavailable:
+                    raise
                 except Exception:
                     log.exception("extraction failed for one batch item")
                     extracted.append(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from api.config import Settings
+from api.extraction import CoreNLPEngine
 from api.ingest import Ingestor
 from api.metrics import service_metrics
 from api.search.index import ArticleIndex
@@ -20,8 +21,12 @@ def article_index() -> ArticleIndex:
     return current_app.extensions["article_index"]
 
 
+def ner_engine() -> CoreNLPEngine:
+    return current_app.extensions["ner_engine"]
+
+
 def ingestor() -> Ingestor:
-    return Ingestor(article_index(), settings().max_text_bytes, service_metrics())
+    return Ingestor(article_index(), ner_engine(), settings().max_text_bytes, service_metrics())
 
 
 def searcher() -> Searcher:

@@ -1,8 +1,8 @@
 """gunicorn's target: `gunicorn -c gunicorn.conf.py` (preload_app: imported once, in the master).
 
-The spaCy model, the gazetteer and the language model are loaded here, before gunicorn forks
-its workers, so that every worker shares one copy of them copy-on-write (measured: about 45 MB
-more per extra worker instead of about 400 MB) and no first request waits for them.
+The gazetteer and the language model are loaded here, before gunicorn forks its workers, so
+that every worker shares one copy of them copy-on-write and no first request waits for them.
+Named entities come from the NER server, so no NER model lives in the workers.
 """
 
 import ctypes
@@ -11,7 +11,6 @@ import ctypes.util
 from api import create_app
 from api.extraction.gazetteer import gazetteer
 from api.extraction.language import identifier as language_model
-from api.extraction.nlp import load as load_nlp
 
 
 def release_free_memory() -> None:
@@ -25,7 +24,6 @@ def release_free_memory() -> None:
 
 
 app = create_app()
-load_nlp()
 gazetteer()
 language_model()
 release_free_memory()

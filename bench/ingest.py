@@ -47,6 +47,7 @@ from common import (  # noqa: E402
     es,
     gunicorn_config,
     memory_mb,
+    plain_spacy,
     print_machine,
     ratio,
     verdict,
@@ -118,11 +119,7 @@ def words(payloads: list[dict[str, str]]) -> int:
 
 def _worker(kind: str, share: list[dict[str, str]], batch: int, barrier: Any, out: Any) -> None:
     if kind == "spacy":
-        import spacy
-
-        from api.extraction.nlp import DISABLED, MODEL
-
-        nlp = spacy.load(MODEL, disable=list(DISABLED))
+        nlp = plain_spacy()
         texts = [p["text"] for p in share]
         list(nlp.pipe(texts[:2], batch_size=32))  # warm
         barrier.wait()

@@ -13,6 +13,13 @@ class ElasticsearchStatusSchema(Schema):
     alias = fields.String(metadata={"example": "articles"})
 
 
+class NerStatusSchema(Schema):
+    engine = fields.String(required=True, metadata={"example": "corenlp"})
+    url = fields.String(required=True, metadata={"example": "http://127.0.0.1:9000"})
+    languages = fields.List(fields.String(), metadata={"example": ["de", "en", "es", "fr"]})
+
+
 class ReadySchema(Schema):
     status = fields.String(required=True, metadata={"example": "ready"})
     elasticsearch = fields.Nested(ElasticsearchStatusSchema, required=True)
+    ner = fields.Nested(NerStatusSchema, required=True)

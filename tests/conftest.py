@@ -1,7 +1,8 @@
-"""Shared fixtures: one real Elasticsearch node per session, one index prefix per test.
+"""Shared fixtures: one real Elasticsearch node and one real NER server per session, one index
+prefix per test.
 
-The node is started by `make test` (scripts/elasticsearch). If it is not there, every test that
-needs it fails loudly; nothing is skipped and nothing is mocked.
+Both are started by `make test` (scripts/elasticsearch, scripts/ner-server). If one is not there,
+every test that needs it fails loudly; nothing is skipped and nothing is mocked.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api import create_app
+from api.extraction.corenlp import CoreNLPEngine
 from tests.support.gunicorn import free_port
 
 ES_URL = os.environ.get("ES_URL", "http://127.0.0.1:9200")
+NER_URL = os.environ.get("NER_URL", "http://127.0.0.1:9000")
 
 
 def closed_port_url() -> str:
@@ -41,6 +44,19 @@ def es() -> Elasticsearch:
     return client
 
 
+@pytest.fixture(scope="session")
+def ner() -> CoreNLPEngine:
+    """The real CoreNLP server the pipeline tests extract with."""
+    engine = CoreNLPEngine(NER_URL, timeout=60)
+    if not engine.ready():
+        pytest.fail(
+            f"The NER server is not reachable at {NER_URL}; "
+            "start it with `scripts/ner-server start` or run `make test`.",
+            pytrace=False,
+        )
+    return engine
+
+
 @pytest.fixture
 def index_prefix(es: Elasticsearch) -> Iterator[str]:
     prefix = f"test-{uuid.uuid4().hex[:10]}-"
@@ -49,7 +65,7 @@ def index_prefix(es: Elasticsearch) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(index_prefix: str) -> Flask:
+def app(index_prefix: str, ner: CoreNLPEngine) -> Flask:
     return create_app(es_url=ES_URL, es_index_prefix=index_prefix, log_level="WARNING")
 
 
@@ -59,7 +75,7 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture(scope="module")
-def module_client(es: Elasticsearch) -> Iterator[FlaskClient]:
+def module_client(es: Elasticsearch, ner: CoreNLPEngine) -> Iterator[FlaskClient]:
     """One app and index for a whole module, for tests that only need a working service."""
     prefix = f"test-{uuid.uuid4().hex[:10]}-"
     app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")

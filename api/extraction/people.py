@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from api.extraction.names import NAME_PARTICLES
+from api.extraction.names import MEDIUM_AFTER, NAME_PARTICLES
 from api.textnorm import fold
 
 _DATA = Path(__file__).with_name("data")
@@ -446,6 +446,8 @@ def extract_people(
     cleaned: list[tuple[Mention, CleanName]] = []
     for mention in mentions:
         if any(a <= mention.start < b for a, b in headings):
+            continue
+        if MEDIUM_AFTER.match(text, mention.end):
             continue
         name = clean_mention(mention, text)
         if name is not None:

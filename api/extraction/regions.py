@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from api.extraction.gazetteer import Place, bare_name, gazetteer, key
+from api.extraction.names import MEDIUM_AFTER
 from api.textnorm import fold
 
 STRONG_CITY_POPULATION = 100_000
@@ -350,7 +351,7 @@ def extract_regions(
             continue
         if fold(surface) in not_places or fold(surface) in _DIRECTIONS:
             continue
-        if _EVENT_AFTER.match(text, mention.end):
+        if _EVENT_AFTER.match(text, mention.end) or MEDIUM_AFTER.match(text, mention.end):
             continue
         if _IN_COMPOUND.match(text, mention.end) or _COMPOUND_PREFIX.search(
             text[max(0, mention.start - 6) : mention.start]
@@ -462,10 +463,17 @@ def scan_places(text: str) -> list[PlaceMention]:
 def missed_places(
     text: str, covered: list[tuple[int, int]], countries: set[str]
 ) -> list[PlaceMention]:
-    """Big cities of the article's own countries that NER missed ("storm hit Anchorage" in a
-    story about Alaska). Limited to them because, measured on English news, a free scan adds
-    more false places (surnames, clubs) than NER misses."""
+    """Places NER missed: big cities of the article's own countries ("storm hit Anchorage" in
+    a story about Alaska), and countries or first-level regions listed right after a place NER
+    found ("shelling hit Kherson and Sumy"). Limited to them because, measured on news, a free
+    scan adds more false places (surnames, clubs) than NER misses."""
     gaz = gazetteer()
+    ends = {end for _, end in covered}
+
+    def listed(start: int) -> bool:
+        joint = _LIST_JOINT.search(text, max(0, start - 8), start)
+        return joint is not None and joint.start() in ends
+
     return [
         mention
         for mention in scan_places(text)
@@ -475,9 +483,15 @@ def missed_places(
             place.type == "city"
             and place.population >= STRONG_CITY_POPULATION
             and place.country in countries
+            or place.type in ("country", "admin1")
+            and listed(mention.start)
             for place in gaz.lookup(mention.surface)
         )
     ]
+
+
+# What joins two items of a list, in the languages NER reads: ", ", " and ", " und ", " et ".
+_LIST_JOINT = re.compile(r"(?:,|\s+(?:and|or|und|oder|et|ou|y|o|e))\s+\Z")
 
 
 def _sentence_initial(text: str, start: int) -> bool:

@@ -7,8 +7,9 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.errors import ProblemError
+from api.extraction.corenlp import languages
 from api.search import BACKEND_ERRORS, server_version
-from api.services import article_index
+from api.services import article_index, ner_engine
 from api.views import problem_responses
 from schemas.health import HealthSchema, ReadySchema
 
@@ -26,7 +27,8 @@ def health() -> dict[str, Any]:
 @blp.response(200, ReadySchema)
 @problem_responses(blp, 503)
 def ready() -> dict[str, Any]:
-    """Elasticsearch answers and the articles alias exists (it is created when missing)."""
+    """Elasticsearch answers, the articles alias exists (it is created when missing), and the
+    NER server answers."""
     index = article_index()
     try:
         index.ensure()
@@ -39,8 +41,17 @@ def ready() -> dict[str, Any]:
             kind="not-ready",
             headers={"Retry-After": "5"},
         ) from None
+    ner = ner_engine()
+    if not ner.ready():
+        raise ProblemError(
+            503,
+            "The named-entity server (Stanford CoreNLP) does not answer.",
+            kind="not-ready",
+            headers={"Retry-After": "5"},
+        )
     return {
         "status": "ready",
+        "ner": {"engine": "corenlp", "url": ner.url, "languages": sorted(languages())},
         "elasticsearch": {
             "version": version,
             "cluster_status": health["status"],

@@ -1,6 +1,7 @@
 """People: cleaning, merging into the fullest name, titles, places and headings."""
 
 from api.extraction import extract
+from api.extraction.corenlp import CoreNLPEngine
 from api.extraction.people import (
     Mention,
     clean_mention,
@@ -12,14 +13,15 @@ from api.extraction.people import (
 from api.extraction.regions import is_country, is_strong_place
 
 
-def _people(text: str) -> dict[str, dict]:
-    return {p["name"]: p for p in extract({"text": text, "language": "en"})["people"]}
+def _people(ner: CoreNLPEngine, text: str) -> dict[str, dict]:
+    return {p["name"]: p for p in extract({"text": text, "language": "en"}, ner)["people"]}
 
 
-def test_surname_mentions_merge_into_full_name() -> None:
+def test_surname_mentions_merge_into_full_name(ner: CoreNLPEngine) -> None:
     people = _people(
+        ner,
         "Chancellor Angela Merkel met the press in Berlin on Tuesday.\n"
-        "Merkel said the talks had gone well, and Merkel promised more."
+        "Merkel said the talks had gone well, and Merkel promised more.",
     )
     assert list(people) == ["Angela Merkel"]
     assert people["Angela Merkel"]["mentions"] == 3
@@ -59,46 +61,47 @@ def test_results_table_patterns_find_names() -> None:
     assert found == {"Maria Lindqvist", "R. Kettleby"}
 
 
-def test_place_tagged_as_person_is_not_a_person() -> None:
+def test_place_tagged_as_person_is_not_a_person(ner: CoreNLPEngine) -> None:
     result = extract(
         {
             "text": "Shelling hit Kherson and Sumy overnight, officials said.\n"
             "Sumy lost power for hours.",
             "language": "en",
-        }
+        },
+        ner,
     )
     assert result["people"] == []
     assert {"UA-65", "UA-59"} <= {r["code"] for r in result["regions"]}
 
 
-def test_all_caps_headline_names_resolve_against_body() -> None:
+def test_all_caps_headline_names_resolve_against_body(ner: CoreNLPEngine) -> None:
     text = (
         "OKONKWO STUNS FAVOURITE IN FINAL\n"
         "LAGOS 2024-05-02\n"
         "Chidi Okonkwo won the national title on Thursday, beating the favourite in the final.\n"
         "Okonkwo said he had trained for two years."
     )
-    people = _people(text)
+    people = _people(ner, text)
     assert list(people) == ["Chidi Okonkwo"]
     assert "OKONKWO" in people["Chidi Okonkwo"]["aliases"]
 
 
-def test_title_case_headline_words_are_not_people() -> None:
+def test_title_case_headline_words_are_not_people(ner: CoreNLPEngine) -> None:
     text = (
         "Unexpected Winners, But Uneasy Markets\n\n"
         "The markets were uneasy after the vote, and the winners were unexpected.\n"
         "Finance minister Lena Okafor said the result was clear."
     )
-    assert list(_people(text)) == ["Lena Okafor"]
+    assert list(_people(ner, text)) == ["Lena Okafor"]
 
 
-def test_author_named_only_in_byline_is_not_a_person() -> None:
+def test_author_named_only_in_byline_is_not_a_person(ner: CoreNLPEngine) -> None:
     text = (
         "By Tomas Whitfield\n\n"
         "The council in Leeds approved the budget on Monday after a long debate.\n"
         "Councillor Priya Nandakumar said the plan was fair."
     )
-    result = extract({"text": text, "language": "en"})
+    result = extract({"text": text, "language": "en"}, ner)
     assert result["authors"] == ["Tomas Whitfield"]
     assert [p["name"] for p in result["people"]] == ["Priya Nandakumar"]
 
@@ -119,22 +122,22 @@ def test_team_sheet_and_scorer_names() -> None:
     assert {"Tomas Vrba", "Ilja Kerner", "Pavel Dusek"} <= found
 
 
-def test_untagged_repeats_of_a_known_name_are_counted() -> None:
+def test_untagged_repeats_of_a_known_name_are_counted(ner: CoreNLPEngine) -> None:
     text = (
         "Coach Marta Ilves praised the squad on Sunday.\n"
         '"It was a good day," Ilves said. Ilves then left.'
     )
-    people = _people(text)
+    people = _people(ner, text)
     assert people["Marta Ilves"]["mentions"] == 3
 
 
-def test_club_in_a_results_line_is_not_a_person() -> None:
+def test_club_in_a_results_line_is_not_a_person(ner: CoreNLPEngine) -> None:
     text = (
         "Results on Saturday:\n"
         "Kelvin Rovers 2 Dunmore Athletic 1\n"
         "Kelvin Rovers 0 Dunmore Athletic 3"
     )
-    result = extract({"text": text, "language": "en"})
+    result = extract({"text": text, "language": "en"}, ner)
     assert not {p["name"] for p in result["people"]} & {"Kelvin Rovers", "Dunmore Athletic"}
 
 
@@ -145,15 +148,17 @@ def test_regnal_numbers_and_arabic_particles_stay_in_names() -> None:
     assert clean_mention(Mention("broker Ali Khan", 0, 15), "broker Ali Khan").name == "Ali Khan"
 
 
-def test_title_just_before_the_name_is_kept() -> None:
-    people = _people("Roads closed on Monday, Governor Maria Kessler said. Kessler urged calm.")
+def test_title_just_before_the_name_is_kept(ner: CoreNLPEngine) -> None:
+    people = _people(
+        ner, "Roads closed on Monday, Governor Maria Kessler said. Kessler urged calm."
+    )
     assert people["Maria Kessler"].get("title") == "Governor"
 
 
-def test_occupation_before_a_name_is_a_title() -> None:
+def test_occupation_before_a_name_is_a_title(ner: CoreNLPEngine) -> None:
     text = "Farmer Tomas Ruiz said the frost came early. Ruiz lost half his trees."
-    assert "Tomas Ruiz" in _people(text)
-    assert "Farmer Tomas Ruiz" not in _people(text)
+    assert "Tomas Ruiz" in _people(ner, text)
+    assert "Farmer Tomas Ruiz" not in _people(ner, text)
 
 
 def test_role_ending_opens_no_name() -> None:

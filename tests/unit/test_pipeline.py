@@ -3,12 +3,13 @@
 from pathlib import Path
 
 from api.extraction import extract, extract_many
+from api.extraction.corenlp import CoreNLPEngine
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
 
 
-def test_seed_article_acceptance() -> None:
-    result = extract({"text": SEED.read_text(encoding="utf-8")})
+def test_seed_article_acceptance(ner: CoreNLPEngine) -> None:
+    result = extract({"text": SEED.read_text(encoding="utf-8")}, ner)
     assert result["authors"] == ["Petr Ermilin"]
     assert result["outlet"]["name"] == "Pravda.Ru"
     assert {p["name"] for p in result["people"]} == {
@@ -41,7 +42,7 @@ def test_seed_article_acceptance() -> None:
     assert not orgs & {"Pravda", "Pravda.Ru", "Trump"}
 
 
-def test_provided_values_win() -> None:
+def test_provided_values_win(ner: CoreNLPEngine) -> None:
     result = extract(
         {
             "text": "Officials in Oslo said on Monday that the plan would go ahead.",
@@ -50,7 +51,8 @@ def test_provided_values_win() -> None:
             "outlet": "Example News",
             "language": "en",
             "published_at": "2024-03-04",
-        }
+        },
+        ner,
     )
     assert result["authors"] == ["Kari Nordmann"]
     assert result["outlet"]["name"] == "Example News"
@@ -59,46 +61,48 @@ def test_provided_values_win() -> None:
         assert result["provenance"][field] == "provided"
 
 
-def test_language_is_detected_when_not_given() -> None:
-    result = extract({"text": "The minister said on Tuesday that the reforms would continue."})
+def test_language_is_detected_when_not_given(ner: CoreNLPEngine) -> None:
+    result = extract({"text": "The minister said on Tuesday that the reforms would continue."}, ner)
     assert (result["language"], result["provenance"]["language"]) == ("en", "detected")
 
 
-def test_extract_many_matches_extract() -> None:
+def test_extract_many_matches_extract(ner: CoreNLPEngine) -> None:
     articles = [
         {"text": "Talks in Nairobi ended without a deal, said envoy Amara Osei."},
         {"text": "Farmers near Lyon blocked roads on Wednesday."},
     ]
-    assert extract_many(articles) == [extract(a) for a in articles]
+    assert extract_many(articles, ner) == [extract(a, ner) for a in articles]
 
 
-def test_outlet_name_takes_domain_from_url() -> None:
+def test_outlet_name_takes_domain_from_url(ner: CoreNLPEngine) -> None:
     result = extract(
         {
             "text": "Crews in Perth restored power on Monday.",
             "outlet": "Harbour Gazette",
             "url": "https://www.harbourgazette.co.uk/news/1",
-        }
+        },
+        ner,
     )
     assert result["outlet"] == {"name": "Harbour Gazette", "domain": "harbourgazette.co.uk"}
 
 
-def test_missed_big_city_of_the_story_country_is_found() -> None:
+def test_missed_big_city_of_the_story_country_is_found(ner: CoreNLPEngine) -> None:
     text = (
         "Storm hits Anchorage\n\n"
         "A storm hit Anchorage on Monday, cutting power across Alaska, officials said."
     )
-    codes = {r["type"]: r for r in extract({"text": text, "language": "en"})["regions"]}
+    codes = {r["type"]: r for r in extract({"text": text, "language": "en"}, ner)["regions"]}
     assert codes["city"]["parent"] == "US-AK"
 
 
-def test_city_region_and_wire_credits_through_the_pipeline() -> None:
+def test_city_region_and_wire_credits_through_the_pipeline(ner: CoreNLPEngine) -> None:
     result = extract(
         {
             "text": "Seoul subway fares rise\n\nCommuters in Seoul will pay more from May, "
             "city official Han Ji-woo said.\n\n(Reporting by Ines Varga; Editing by Olaf Brandt)",
             "language": "en",
-        }
+        },
+        ner,
     )
     assert result["authors"] == ["Ines Varga"]
     assert "KR-11" in {region["code"] for region in result["regions"]}

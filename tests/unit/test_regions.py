@@ -1,6 +1,7 @@
 """Regions: gazetteer over NER labels, ambiguity from context, demonyms, teams, focus."""
 
 from api.extraction import extract
+from api.extraction.corenlp import CoreNLPEngine
 from api.extraction.gazetteer import gazetteer
 from api.extraction.regions import (
     PlaceMention,
@@ -11,34 +12,35 @@ from api.extraction.regions import (
 )
 
 
-def _regions(text: str, **article: str) -> dict[str, dict]:
-    result = extract({"text": text, "language": "en", **article})
+def _regions(ner: CoreNLPEngine, text: str, **article: str) -> dict[str, dict]:
+    result = extract({"text": text, "language": "en", **article}, ner)
     return {r["code"] or r["name"]: r for r in result["regions"]}
 
 
-def test_washington_beside_us_politics_is_the_capital() -> None:
+def test_washington_beside_us_politics_is_the_capital(ner: CoreNLPEngine) -> None:
     regions = _regions(
+        ner,
         "The U.S. Senate passed the bill on Friday.\n"
-        "Lawmakers in Washington said the president would sign it."
+        "Lawmakers in Washington said the president would sign it.",
     )
     washington = [r for r in regions.values() if "Washington" in r["aliases"]][0]
     assert washington["type"] == "city" and washington["parent"] == "US-DC"
 
 
-def test_georgia_beside_tbilisi_is_the_country() -> None:
-    regions = _regions("Protesters gathered in Tbilisi as Georgia prepared for elections.")
+def test_georgia_beside_tbilisi_is_the_country(ner: CoreNLPEngine) -> None:
+    regions = _regions(ner, "Protesters gathered in Tbilisi as Georgia prepared for elections.")
     assert "GE" in regions and "US-GA" not in regions
 
 
-def test_georgia_beside_atlanta_is_the_us_state() -> None:
-    regions = _regions("Voters in Atlanta queued for hours as Georgia counted ballots slowly.")
+def test_georgia_beside_atlanta_is_the_us_state(ner: CoreNLPEngine) -> None:
+    regions = _regions(ner, "Voters in Atlanta queued for hours as Georgia counted ballots slowly.")
     assert "US-GA" in regions and "GE" not in regions
 
 
-def test_demonyms_are_not_regions() -> None:
+def test_demonyms_are_not_regions(ner: CoreNLPEngine) -> None:
     assert is_demonym("Ukrainian") and is_demonym("French") and is_demonym("Russians")
     assert not is_demonym("Ukraine") and not is_demonym("Iran")
-    regions = _regions("Ukrainian and Polish officials met on Monday.")
+    regions = _regions(ner, "Ukrainian and Polish officials met on Monday.")
     assert regions == {}
 
 
@@ -54,38 +56,58 @@ def test_national_team_is_still_a_country() -> None:
     assert codes == ["JP"]
 
 
-def test_city_region_record_has_parent_and_country() -> None:
-    regions = _regions("Rescue teams worked through the night in Anchorage after the storm.")
+def test_city_region_record_has_parent_and_country(ner: CoreNLPEngine) -> None:
+    regions = _regions(ner, "Rescue teams worked through the night in Anchorage after the storm.")
     city = [r for r in regions.values() if r["type"] == "city"][0]
     assert (city["name"], city["parent"], city["country"]) == ("Anchorage", "US-AK", "US")
 
 
-def test_focus_follows_title_and_mentions() -> None:
+def test_focus_follows_title_and_mentions(ner: CoreNLPEngine) -> None:
     text = (
         "Floods Hit Bavaria\n\n"
         "Heavy rain flooded towns across Bavaria on Sunday. Bavaria's premier visited.\n"
         "Neighbouring Austria reported minor damage."
     )
-    regions = _regions(text)
+    regions = _regions(ner, text)
     assert regions["DE-BY"]["focus"] is True
     assert regions["AT"]["focus"] is False
 
 
-def test_non_english_text_still_gets_regions_by_name() -> None:
+def test_text_in_a_language_without_a_model_still_gets_regions_by_name(
+    ner: CoreNLPEngine,
+) -> None:
     text = (
-        "Die Regierung in Berlin hat am Montag neue Hilfen für die Ukraine beschlossen. "
-        "Der Kanzler sprach von einem wichtigen Signal an Kiew."
+        "De regering in Den Haag keurde maandag nieuwe steun voor Oekraïne goed. "
+        "Minister Jan de Vries sprak van een belangrijk signaal aan de regering."
     )
-    result = extract({"text": text})
-    assert result["language"] == "de"
+    result = extract({"text": text}, ner)
+    assert result["language"] == "nl"
     assert result["people"] == []
     assert result["provenance"]["people"] == "skipped:language"
     assert {"UA"} <= {r["code"] for r in result["regions"]}
 
 
-def test_dateline_place_counts_even_in_capitals() -> None:
+def test_german_text_gets_people_and_places_from_the_german_model(ner: CoreNLPEngine) -> None:
+    text = (
+        "Der Münchner Oberbürgermeister Dieter Reiter traf am Montag Vertreter aus Österreich. "
+        "Reiter sagte, Bayern und Österreich müssten enger zusammenarbeiten."
+    )
+    result = extract({"text": text}, ner)
+    assert result["language"] == "de"
+    assert result["provenance"]["people"] == "corenlp:de"
+    assert [p["name"] for p in result["people"]] == ["Dieter Reiter"]
+    assert {"AT", "DE-BY"} <= {r["code"] for r in result["regions"]}
+
+
+def test_place_names_in_other_languages_resolve_to_the_same_codes(ner: CoreNLPEngine) -> None:
+    text = "Die Delegation reiste von Moskau nach Kiew und weiter nach Wien."
+    codes = {r["code"] for r in extract({"text": text, "language": "de"}, ner)["regions"]}
+    assert {"RU-MOW", "UA-30", "AT-9"} <= codes
+
+
+def test_dateline_place_counts_even_in_capitals(ner: CoreNLPEngine) -> None:
     text = "TRADE TALKS RESUME.\nNAIROBI 2024-05-02\nNegotiators met again on Thursday."
-    regions = _regions(text)
+    regions = _regions(ner, text)
     nairobi = [r for r in regions.values() if "NAIROBI" in r["aliases"]]
     assert nairobi and nairobi[0]["country"] == "KE"
 
@@ -152,51 +174,64 @@ def test_town_comma_state_abbreviation_dateline() -> None:
     assert [m.surface for m in dateline_places(text)] == ["PINE HOLLOW", "Ga."]
 
 
-def test_region_word_elsewhere_in_the_sentence_does_not_pick_the_state() -> None:
+def test_region_word_elsewhere_in_the_sentence_does_not_pick_the_state(ner: CoreNLPEngine) -> None:
     regions = _regions(
+        ner,
         "TBILISI — Georgia sold more wine this year, as growers in the eastern region of "
-        "Kakheti finished picking. Buyers in Atlanta and China paid more."
+        "Kakheti finished picking. Buyers in Atlanta and China paid more.",
     )
     assert {"GE", "GE-KA"} <= set(regions) and "US-GA" not in regions
 
 
-def test_named_town_settles_its_state() -> None:
-    regions = _regions("A wildfire west of Yakima, Washington, burned homes in the state.")
+def test_named_town_settles_its_state(ner: CoreNLPEngine) -> None:
+    regions = _regions(ner, "A wildfire west of Yakima, Washington, burned homes in the state.")
     assert "US-WA" in regions
 
 
-def test_nationality_span_before_region_word_is_the_region() -> None:
-    regions = _regions("Miners signed a deal with villages in the Antofagasta region of Chile.")
+def test_nationality_span_before_region_word_is_the_region(ner: CoreNLPEngine) -> None:
+    regions = _regions(
+        ner, "Miners signed a deal with villages in the Antofagasta region of Chile."
+    )
     assert "CL-AN" in regions
 
 
-def test_nationality_span_before_government_is_the_region() -> None:
-    regions = _regions("The Maharashtra government declared a holiday for schools on Monday.")
+def test_nationality_span_before_government_is_the_region(ner: CoreNLPEngine) -> None:
+    regions = _regions(ner, "The Maharashtra government declared a holiday for schools on Monday.")
     assert "IN-MH" in regions
-    assert _regions("The Chilean government said on Monday it would act.") == {}
+    assert _regions(ner, "The Chilean government said on Monday it would act.") == {}
 
 
-def test_a_state_body_of_a_country_mentions_the_country_and_stays_an_organisation() -> None:
+def test_a_state_body_of_a_country_mentions_the_country_and_stays_an_organisation(
+    ner: CoreNLPEngine,
+) -> None:
     text = "Growers will ask the U.S. Department of Agriculture for a disaster designation."
-    result = extract({"text": text, "language": "en"})
+    result = extract({"text": text, "language": "en"}, ner)
     assert [r["code"] for r in result["regions"]] == ["US"]
     assert [o["name"] for o in result["organizations"]] == ["U.S. Department of Agriculture"]
-    assert _regions("Shares of Bank of America rose after the Senate vote.") == {}
+    assert _regions(ner, "Shares of Bank of America rose after the Senate vote.") == {}
 
 
-def test_a_name_used_for_a_landform_is_not_the_region_anywhere_in_the_article() -> None:
+def test_a_name_used_for_a_landform_is_not_the_region_anywhere_in_the_article(
+    ner: CoreNLPEngine,
+) -> None:
     text = "Brine pumping in Atacama\n\nCompanies pump brine from beneath the Atacama salt flat."
-    assert "CL-AT" not in _regions(text)
-    assert "CL-AT" in _regions("Mines in the Atacama region pump brine from the Atacama salt flat.")
+    assert "CL-AT" not in _regions(ner, text)
+    assert "CL-AT" in _regions(
+        ner, "Mines in the Atacama region pump brine from the Atacama salt flat."
+    )
 
 
-def test_a_name_before_region_or_oblast_is_the_subdivision_not_the_city() -> None:
-    assert set(_regions("Drones hit a fuel depot in the Belgorod region overnight.")) == {"RU-BEL"}
-    assert set(_regions("A depot burned in Bryansk Oblast on Monday.")) == {"RU-BRY"}
+def test_a_name_before_region_or_oblast_is_the_subdivision_not_the_city(ner: CoreNLPEngine) -> None:
+    assert set(_regions(ner, "Drones hit a fuel depot in the Belgorod region overnight.")) == {
+        "RU-BEL"
+    }
+    assert set(_regions(ner, "A depot burned in Bryansk Oblast on Monday.")) == {"RU-BRY"}
 
 
-def test_government_of_a_place_names_the_place() -> None:
-    regions = _regions("Buses will be replaced under a plan by the New South Wales government.")
+def test_government_of_a_place_names_the_place(ner: CoreNLPEngine) -> None:
+    regions = _regions(
+        ner, "Buses will be replaced under a plan by the New South Wales government."
+    )
     assert "AU-NSW" in regions
 
 
