@@ -1,10 +1,12 @@
 # The two commands: `make run` serves the API with seeds loaded; `make test` runs every test.
-# Both install what they need first (virtualenv, Python packages, Elasticsearch, browser).
+# Both install what they need first (virtualenv, Python packages, Elasticsearch, the NER server,
+# browser).
 
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ES      := scripts/elasticsearch
+NER     := scripts/ner-server
 # Without ES_URL the project runs its own local node: the script starts it (it must not see
 # an ES_URL then, or it would only check a node nobody started), and only that node may be
 # restarted by the durability test. The app and the tests get the node's URL either way.
@@ -16,9 +18,17 @@ else
 ES_START := $(ES) start
 endif
 export ES_URL
+# The same for the NER server: started unless NER_URL names one somebody else runs.
+ifeq ($(origin NER_URL), undefined)
+NER_START := NER_URL= $(NER) start
+NER_URL   := $(shell $(NER) url)
+else
+NER_START := $(NER) start
+endif
+export NER_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint es-start es-stop es-status seed bench
+.PHONY: help install run test lint es-start es-stop es-status ner-start ner-stop ner-status seed bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,13 +51,22 @@ es-stop: ## stop the local Elasticsearch
 es-status: ## is Elasticsearch up?
 	$(ES) status
 
-seed: install es-start ## load seeds/ into the index (idempotent)
+ner-start: ## start the local NER server (or check NER_URL)
+	$(NER_START)
+
+ner-stop: ## stop the local NER server
+	$(NER) stop
+
+ner-status: ## is the NER server up?
+	$(NER) status
+
+seed: install es-start ner-start ## load seeds/ into the index (idempotent)
 	$(BIN)/flask --app api ingest seeds/
 
-run: install es-start seed ## serve the API on http://127.0.0.1:8000 with the seeds loaded
+run: install es-start ner-start seed ## serve the API on http://127.0.0.1:8000 with the seeds loaded
 	exec $(BIN)/gunicorn -c gunicorn.conf.py
 
-test: install es-start ## run the whole test suite against the real Elasticsearch
+test: install es-start ner-start ## run the whole test suite against the real Elasticsearch
 	scripts/install-browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
@@ -56,7 +75,7 @@ lint: install ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install es-start ## run every benchmark (see bench/README.md for each one alone)
+bench: install es-start ner-start ## run every benchmark (see bench/README.md for each one alone)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search.py

@@ -356,6 +356,7 @@ def _entities(prepared: Prepared, entities: list[Entity]) -> dict[str, Any]:
             title_end=prepared.title_end,
             not_places=frozenset(names | {name.split()[-1] for name in names}),
             name_words=frozenset(word for name in names for word in name.split()),
+            language=prepared.language,
         ),
         "organizations": extract_organizations(found.orgs, taken=taken, is_place=is_strong_place),
     }

@@ -456,12 +456,15 @@ def extract_people(
     teams = _team_names(cleaned, text)
     people = merge(name for m, name in cleaned if name.name not in teams)
     # A one-word "person" that the text puts somewhere ("in Lodwar") is a place: a surname
-    # alone is seldom the object of "in" or "near".
+    # alone is seldom the object of "in" or "near". So is a longer one the gazetteer knows
+    # ("near Marcos Juárez").
     placed = {name for m, name in cleaned if _in_place_context(m, text, knows_place)}
     places = [
         p
         for p in people
-        if is_place(p.name) or len(p.tokens) == 1 and any(n in placed for n in p.sources)
+        if is_place(p.name)
+        or (len(p.tokens) == 1 or knows_place(p.name))
+        and any(n in placed for n in p.sources)
     ]
     lowercase = {word for word in _HEADING_WORD.findall(text) if word.islower()}
     kept = [

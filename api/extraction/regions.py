@@ -209,11 +209,12 @@ def _country_names() -> tuple[str, ...]:
     )
 
 
-def _plausible_other(surface: str, name_words: frozenset[str]) -> bool:
+def _plausible_other(surface: str, name_words: frozenset[str], english: bool) -> bool:
     """Whether an NER place the gazetteer does not know (a venue, a street) may be kept.
 
     Not: phrases with common words ("English county"), events ("Hong Kong Open"), plural
-    nouns ("Eyewitnesses", "White Sox"), bare directions ("East"), parts of people's names.
+    nouns in English ("Eyewitnesses", "White Sox"; in German a final s is the genitive),
+    bare directions ("East"), parts of people's names.
     """
     words = surface.split()
     folded = [fold(word) for word in words]
@@ -221,9 +222,18 @@ def _plausible_other(surface: str, name_words: frozenset[str]) -> bool:
         return False
     if is_demonym(words[0]) or folded[-1] in _EVENT_WORDS:
         return False
-    if folded[-1].endswith("s") and not folded[-1].endswith(("ss", "us", "is")):
+    if english and folded[-1].endswith("s") and not folded[-1].endswith(("ss", "us", "is")):
         return False
     return not any(word in name_words for word in folded)
+
+
+def _genitive_of_place(surface: str) -> list[Place]:
+    """The place a genitive without apostrophe names ("Bayerns", "Europas", "Israels"), as
+    German, Dutch and the Nordic languages write it: only a strong place, so that ordinary
+    words ending in s stay unknown."""
+    if len(surface) < 5 or not surface.endswith("s") or not is_strong_place(surface[:-1]):
+        return []
+    return gazetteer().lookup(surface[:-1])
 
 
 def is_place_in(name: str, countries: set[str]) -> bool:
@@ -336,6 +346,7 @@ def extract_regions(
     title_end: int = 0,
     not_places: frozenset[str] = frozenset(),
     name_words: frozenset[str] = frozenset(),
+    language: str | None = None,
 ) -> list[dict]:
     """Region records, one per place, focus regions marked.
 
@@ -357,7 +368,7 @@ def extract_regions(
             text[max(0, mention.start - 6) : mention.start]
         ):
             continue
-        places = gaz.lookup(surface)
+        places = gaz.lookup(surface) or _genitive_of_place(surface)
         if _KIND_FOLLOWS.match(text, mention.end):
             # "the Belgorod region": the oblast, which English may know by another name.
             more = gaz.lookup(f"{surface} region")
@@ -365,7 +376,8 @@ def extract_regions(
         if places and not gaz.by_name.get(key(surface)):
             surface = bare_name(surface)  # "Ogun State" is known as "Ogun"
         if not places and (
-            mention.label in ("ORG", "PERSON", "GAZ") or not _plausible_other(surface, name_words)
+            mention.label in ("ORG", "PERSON", "GAZ")
+            or not _plausible_other(surface, name_words, english=language in (None, "en"))
         ):
             continue
         candidates.append((mention, surface, places))
@@ -465,7 +477,8 @@ def missed_places(
 ) -> list[PlaceMention]:
     """Places NER missed: big cities of the article's own countries ("storm hit Anchorage" in
     a story about Alaska), and countries or first-level regions listed right after a place NER
-    found ("shelling hit Kherson and Sumy"). Limited to them because, measured on news, a free
+    found ("shelling hit Kherson and Sumy") or named with their kind ("the Ile-de-France
+    region"). Limited to them because, measured on news, a free
     scan adds more false places (surnames, clubs) than NER misses."""
     gaz = gazetteer()
     ends = {end for _, end in covered}
@@ -484,7 +497,7 @@ def missed_places(
             and place.population >= STRONG_CITY_POPULATION
             and place.country in countries
             or place.type in ("country", "admin1")
-            and listed(mention.start)
+            and (listed(mention.start) or _KIND_FOLLOWS.match(text, mention.end) is not None)
             for place in gaz.lookup(mention.surface)
         )
     ]

@@ -1,7 +1,9 @@
-"""A loopback HTTP proxy in front of the real Elasticsearch node that misbehaves on demand.
+"""A loopback HTTP proxy in front of a real server (Elasticsearch, the NER server) that
+misbehaves on demand.
 
-The service under test talks to the proxy; tests switch its mode to simulate a node that is
-down, slow, or refusing bulk requests, without disturbing the real node other tests share.
+The service under test talks to the proxy; tests switch its mode to simulate a server that is
+down, slow, answering garbage or refusing bulk requests, without disturbing the real server
+other tests share.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class FaultProxy:
         self.delay = 0.0
         self.failures_left = 0
         self.bulk_requests = 0
+        self.requests = 0
         self._server: ThreadingHTTPServer | None = None
         self._connections: set[socket.socket] = set()
         self.port = 0
@@ -76,10 +79,17 @@ class FaultProxy:
 
     def respond(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         is_bulk = handler.path.split("?")[0].endswith("/_bulk")
+        self.requests += 1
         if is_bulk:
             self.bulk_requests += 1
         if self.mode == "slow":
             time.sleep(self.delay)
+        if self.mode == "garbage":
+            handler.send_response(200)
+            handler.send_header("Content-Length", "9")
+            handler.end_headers()
+            handler.wfile.write(b"<b>oops</b>"[:9])
+            return
         if is_bulk and self.failures_left > 0 and self.mode in {"bulk_429", "items_429"}:
             self.failures_left -= 1
             if self.mode == "bulk_429":

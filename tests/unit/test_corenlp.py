@@ -1,0 +1,58 @@
+"""The CoreNLP client against the real server: packing, offsets, languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.extraction.corenlp import CoreNLPEngine, languages
+
+
+def _spans(engine: CoreNLPEngine, texts: list[str], language: str = "en") -> list[set]:
+    return [
+        {(text[e.start : e.end], e.label) for e in found}
+        for text, found in zip(texts, engine.entities(texts, language), strict=True)
+    ]
+
+
+def test_packed_texts_are_labelled_as_if_sent_alone(ner: CoreNLPEngine) -> None:
+    texts = [
+        "Angela Merkel visited Paris.",
+        "No names here at all.",
+        "BERLIN 2024-01-01\nOlaf Scholz met Emmanuel Macron in Berlin.",
+    ]
+    packed = _spans(ner, texts)
+    alone = [_spans(ner, [text])[0] for text in texts]
+    assert packed == alone
+    assert ("Angela Merkel", "PERSON") in packed[0] and ("Paris", "LOC") in packed[0]
+    assert packed[1] == set()
+
+
+def test_small_packs_give_the_same_answer(ner: CoreNLPEngine) -> None:
+    tiny = CoreNLPEngine(ner.url, max_chars=10)
+    texts = ["Angela Merkel visited Paris.", "Olaf Scholz stayed in Bonn."]
+    assert _spans(tiny, texts) == _spans(ner, texts)
+
+
+def test_offsets_stay_right_after_characters_outside_the_bmp(ner: CoreNLPEngine) -> None:
+    text = "Fans 😀😀 cheered as Lionel Messi landed in Miami."
+    assert {"Lionel Messi", "Miami"} <= {s for s, _ in _spans(ner, [text])[0]}
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "person", "place"),
+    [
+        ("de", "Bundeskanzler Olaf Scholz reiste nach München.", "Olaf Scholz", "München"),
+        ("fr", "Le président Emmanuel Macron est arrivé à Lyon.", "Emmanuel Macron", "Lyon"),
+        ("es", "El presidente Pedro Sánchez viajó a Sevilla.", "Pedro Sánchez", "Sevilla"),
+    ],
+)
+def test_each_language_has_its_model(ner, language, text, person, place) -> None:
+    assert {(person, "PERSON"), (place, "LOC")} <= _spans(ner, [text], language)[0]
+
+
+def test_an_unknown_language_or_url_is_refused(ner: CoreNLPEngine) -> None:
+    assert "it" not in languages()
+    with pytest.raises(ValueError, match="no NER model"):
+        ner.entities(["Ciao."], "it")
+    with pytest.raises(ValueError, match="not an http"):
+        CoreNLPEngine("localhost:9000")
