@@ -21,6 +21,7 @@ from api.extraction.credits import split_credits
 from api.extraction.gazetteer import gazetteer
 from api.extraction.html import parse_html
 from api.extraction.language import detect_language
+from api.extraction.names import NAME_PARTICLES
 from api.extraction.nlp import Line, restore_case, split_lines
 from api.extraction.organizations import OrgMention, extract_organizations
 from api.extraction.outlets import outlet_for_name, outlet_from_url
@@ -288,13 +289,32 @@ def _place_or_demonym(name: str) -> bool:
     return is_strong_place(name) or is_demonym(name)
 
 
+def _joined_names(text: str, entities: list[Entity]) -> list[Entity]:
+    """Two PERSON spans with only name particles between them are one name: NER often leaves
+    the particle out ("Ludwig" + "von" + "Trotha")."""
+    joined: list[Entity] = []
+    for entity in entities:
+        previous = joined[-1] if joined else None
+        gap = text[previous.end : entity.start].split() if previous else []
+        if (
+            previous is not None
+            and previous.label == entity.label == "PERSON"
+            and gap
+            and all(word in NAME_PARTICLES for word in gap)
+        ):
+            joined[-1] = Entity(previous.start, entity.end, "PERSON")
+        else:
+            joined.append(entity)
+    return joined
+
+
 def _mentions(text: str, entities: list[Entity], heading: Callable[[int], bool]) -> Mentions:
     """Sort entities by what they really are: results-table patterns win over NER labels, a
     titled ORG is a person, an ORG that is a list of places is places."""
     patterns = pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
     patterns += prose_mentions(text, is_place=_place_or_demonym)
     found = Mentions(list({(m.start, m.end): m for m in patterns}.values()), [], [])
-    for ent in entities:
+    for ent in _joined_names(text, entities):
         start, end, label = ent.start, ent.end, ent.label
         if _overlaps_any(start, end, found.persons):
             continue

@@ -219,17 +219,28 @@ def clean_mention(mention: Mention, text: str) -> CleanName | None:
     title = title or _title_before(text, mention.start)
     if not words or len(words) > _MAX_TOKENS or len(words) == 1 and _is_title(words[0]):
         return None
-    if (
-        not all(word[0].isupper() or _is_particle(word) for word in words)
-        or not words[0][0].isupper()
-    ):
+    if not all(word[0].isupper() or _is_particle(word) for word in words):
         return None
     if any(fold(word).strip(".") in _ORG_WORDS for word in words):
         return None  # "Major League Baseball", "Kloof Gold Mining Co"
     last = words[-1].strip(".")
-    if not any(ch.isalpha() for ch in last) or (len(last) < 2 and not _REGNAL.match(last)):
+    # "Susanne R.": the press shortens private people's surnames to an initial.
+    initial = len(words) > 1 and len(words[-1]) == 2 and words[-1][1] == "." and last.isupper()
+    if not any(ch.isalpha() for ch in last) or (
+        len(last) < 2 and not _REGNAL.match(last) and not initial
+    ):
         return None
     return CleanName(" ".join(words), title, mention.heading)
+
+
+def _opens_name(words: list[str]) -> bool:
+    """Whether the words are particles up to a capitalised word ('van der Vaart')."""
+    for word in words:
+        if word[:1].isupper():
+            return True
+        if not _is_particle(word):
+            return False
+    return False
 
 
 def _is_particle(word: str) -> bool:
@@ -238,8 +249,9 @@ def _is_particle(word: str) -> bool:
 
 def _until_lowercase(words: list[str]) -> list[str]:
     """Drop leading role words ('broker Khurshid Alam') and cut at the next lowercase word that
-    is no name particle ('Yorkshire at Headingley'); 'al-Saadani' and 'van der' stay."""
-    while words and words[0][:1].islower():
+    is no name particle ('Yorkshire at Headingley'); 'al-Saadani', 'van der Vaart' and 'von
+    Trotha' stay."""
+    while words and words[0][:1].islower() and not _opens_name(words):
         words = words[1:]
     for index, word in enumerate(words):
         if word[:1].islower() and not _is_particle(word):

@@ -438,13 +438,13 @@ def test_reindex_moves_every_article_behind_the_alias(app, client, es, index_pre
 def test_an_article_that_breaks_extraction_fails_alone_in_its_batch(
     client, es, index_prefix, monkeypatch
 ):
-    def batch_breaks(payloads):
+    def batch_breaks(payloads, engine):
         raise RuntimeError("one article broke the batch")
 
-    def extract_one(payload):
+    def extract_one(payload, engine):
         if "POISON" in payload["text"]:
             raise RuntimeError("this article cannot be processed")
-        return real_extract(payload)
+        return real_extract(payload, engine)
 
     real_extract = __import__("api.ingest", fromlist=["extract"]).extract
     monkeypatch.setattr("api.ingest.extract_many", batch_breaks)

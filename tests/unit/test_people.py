@@ -229,3 +229,28 @@ def test_scoreboard_label_with_notes_is_not_a_person() -> None:
     text = "J. Ash not out 12\nExtras (lb-3 w-1) 4"
     start = text.index("Extras")
     assert clean_mention(Mention("Extras", start, start + 6), text) is None
+
+
+def test_particles_open_a_name_and_join_split_spans(ner: CoreNLPEngine) -> None:
+    german = "Im Spiel gegen Ajax traf Rafael van der Vaart zweimal für den Verein."
+    found = extract({"text": german, "language": "de"}, ner)["people"]
+    assert [p["name"] for p in found] == ["Rafael van der Vaart"]
+    english = "The court heard that Ludwig von Trotha had left Berlin. Von Trotha denied it."
+    found = extract({"text": english, "language": "en"}, ner)["people"]
+    assert [p["name"] for p in found] == ["Ludwig von Trotha"]
+
+
+def test_a_surname_shortened_to_an_initial_is_still_a_name(ner: CoreNLPEngine) -> None:
+    text = "Die Angeklagte Susanne R. schwieg am Montag vor dem Landgericht in Kiel."
+    found = extract({"text": text, "language": "de"}, ner)["people"]
+    assert [p["name"] for p in found] == ["Susanne R."]
+
+
+def test_a_name_before_a_kind_of_medium_is_no_person_and_no_place(ner: CoreNLPEngine) -> None:
+    text = (
+        "Michael Weber wrote for Emma publication that the talks had failed. Reports in "
+        "Politika Strany (Politics of the Country) publication said the same."
+    )
+    result = extract({"text": text, "language": "en"}, ner)
+    assert [p["name"] for p in result["people"]] == ["Michael Weber"]
+    assert not {a for r in result["regions"] for a in r["aliases"]} & {"Emma", "Politika Strany"}

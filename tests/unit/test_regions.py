@@ -251,3 +251,18 @@ def test_place_opening_an_event_name_is_no_mention() -> None:
     text = "She reached the final of the U.S. Open on Sunday."
     start = text.index("U.S.")
     assert extract_regions([PlaceMention("U.S.", start, start + 4, "GPE")], text) == []
+
+
+def test_a_genitive_names_its_place(ner: CoreNLPEngine) -> None:
+    text = "Auch in anderen Teilen Bayerns und Sachsens wird gestreikt, sagte die Gewerkschaft."
+    codes = {r["code"] for r in extract({"text": text, "language": "de"}, ner)["regions"]}
+    assert {"DE-BY", "DE-SN"} <= codes
+
+
+def test_a_region_listed_after_a_found_place_or_named_with_its_kind_counts(
+    ner: CoreNLPEngine,
+) -> None:
+    assert {"UA-65", "UA-59"} <= set(
+        _regions(ner, "Shelling hit Kherson and Sumy overnight, officials said.")
+    )
+    assert "FR-IDF" in _regions(ner, "Trains across the Ile-de-France region ran at half speed.")
