@@ -466,3 +466,19 @@ def test_an_admin1_region_finds_articles_that_name_only_its_cities(client):
     for query in ("region=DE-BY", "region=Bavaria", "region=DE"):
         assert client.get(f"/articles?{query}").get_json()["total"]["value"] == 1, query
     assert client.get("/articles?region=DE-BE").get_json()["total"]["value"] == 0
+
+
+def test_a_region_in_any_language_finds_articles_in_every_language(client):
+    """Extraction through the real NER server: a German and an English article about Munich
+    answer to the region's English and German names alike."""
+    articles = [
+        {"text": "Der Stadtrat in München beschloss am Montag neue Radwege.", "language": "de"},
+        {"text": "The city council in Munich approved new cycle lanes on Monday."},
+        {"text": "Der Stadtrat in Hamburg beschloss am Montag neue Radwege.", "language": "de"},
+    ]
+    created = client.post("/articles/batch?refresh=wait_for", json={"articles": articles})
+    assert created.status_code == 200
+    munich = {item["id"] for item in created.get_json()["items"][:2]}
+    for name in ("Bayern", "Bavaria", "DE-BY", "München", "Munich"):
+        found = client.get("/articles", query_string={"region": name}).get_json()
+        assert {item["id"] for item in found["items"]} == munich, name
