@@ -29,7 +29,7 @@ _KIND_FOLLOWS = re.compile(r"\s+(?:region|oblast|krai|province)\b", re.IGNORECAS
 _REGION_WORDS = re.compile(r"\b(?:regions?|oblasts?|provinces?|states?|counties|county)\b", re.I)
 # After a team: a result verb, a score, or "(Country) score" as in "Alba (Germany) 75".
 _TEAM_AFTER = re.compile(
-    r"(?:['’]s)?\s*(?:(?:beat|beats|drew|defeated|thrashed|v|vs)\b|(?!(?:19|20)\d\d\b)\d+\b"
+    r"(?:['’]s)?\s*(?:(?:beat|beats|drew|defeated|thrashed|v|vs)\b|(?!(?:1[5-9]|20)\d\d\b)\d+\b"
     r"|\([A-Z][^()\n]{1,30}\)\s+\d)",
     re.I,
 )
@@ -262,6 +262,8 @@ def is_country(name: str) -> bool:
 def is_demonym(word: str) -> bool:
     """'Ukrainian', 'Russians', 'French': adjectives and nouns of nationality, not places."""
     folded = fold(word)
+    if folded.endswith("s") and is_strong_place(word[:-1]):
+        return False  # a genitive ("Japans", "Irans"), not "Japanese" or "Iranians"
     singular = folded[:-1] if folded.endswith("s") and not gazetteer().lookup(word) else folded
     if folded in _IRREGULAR_DEMONYMS or singular in _IRREGULAR_DEMONYMS:
         return True

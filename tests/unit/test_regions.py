@@ -266,3 +266,10 @@ def test_a_region_listed_after_a_found_place_or_named_with_its_kind_counts(
         _regions(ner, "Shelling hit Kherson and Sumy overnight, officials said.")
     )
     assert "FR-IDF" in _regions(ner, "Trains across the Ile-de-France region ran at half speed.")
+
+
+def test_a_country_genitive_is_no_demonym_and_a_year_no_score(ner: CoreNLPEngine) -> None:
+    text = "Das Motiv prägt die Kunst Japans. Die Chronik erschien in Tübingen 1875."
+    codes = {r["code"] for r in extract({"text": text, "language": "de"}, ner)["regions"]}
+    assert "JP" in codes
+    assert any(code and code.startswith("geonames:") for code in codes - {"JP"})
