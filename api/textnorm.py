@@ -15,6 +15,8 @@ _QUOTES = str.maketrans(
 
 def fold(value: str) -> str:
     """Casefold, strip accents, straighten quotes, collapse spaces: 'Zelenský ' -> 'zelensky'."""
+    if value.isascii():  # the common case: nothing to decompose, and casefold is lower
+        return _WHITESPACE.sub(" ", value.replace("`", "'")).strip().lower()
     decomposed = unicodedata.normalize("NFKD", value.translate(_QUOTES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WHITESPACE.sub(" ", stripped).strip().casefold()

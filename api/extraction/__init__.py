@@ -336,10 +336,9 @@ def _mentions(text: str, entities: list[Entity], heading: Callable[[int], bool])
     return found
 
 
-def _entities(prepared: Prepared, entities: list[Entity]) -> dict[str, Any]:
-    """People, regions and organisations from one labelled text."""
+def _entities(prepared: Prepared, lines: list[Line], entities: list[Entity]) -> dict[str, Any]:
+    """People, regions and organisations from one labelled text split into ``lines``."""
     text = prepared.ner_text
-    lines = split_lines(text, prepared.title_end)
     found = _mentions(text, entities, _heading_at(lines))
     countries = countries_named(m.surface for m in found.places)
 
@@ -439,17 +438,19 @@ def extract_many(articles: Sequence[Mapping[str, Any]], engine: CoreNLPEngine) -
         language = _ner_language(p)
         if language:
             by_language.setdefault(language, []).append(index)
+    lines = {
+        i: split_lines(prepared[i].ner_text, prepared[i].title_end)
+        for indexes in by_language.values()
+        for i in indexes
+    }
     labelled: dict[int, list[Entity]] = {}
     for language, indexes in by_language.items():
-        texts = [
-            restore_case(prepared[i].ner_text, is_strong_place, prepared[i].title_end)
-            for i in indexes
-        ]
+        texts = [restore_case(prepared[i].ner_text, lines[i], is_strong_place) for i in indexes]
         labelled.update(zip(indexes, engine.entities(texts, language), strict=True))
     results = []
     for index, p in enumerate(prepared):
         if index in labelled:
-            entities = _entities(p, labelled[index])
+            entities = _entities(p, lines[index], labelled[index])
             ner = f"corenlp:{_ner_language(p)}"
         else:
             entities, ner = _gazetteer_only(p), "skipped:language"

@@ -54,8 +54,8 @@ class Line:
 
 
 def _letters_upper_ratio(text: str) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
+    letters = sum(map(str.isalpha, text))
+    return sum(map(str.isupper, text)) / letters if letters else 0.0
 
 
 def _is_shouted(text: str) -> bool:
@@ -148,9 +148,9 @@ def _recase_line(
     return "".join(chars)
 
 
-def restore_case(text: str, is_place: Callable[[str], bool], title_end: int = 0) -> str:
-    """Re-case heading lines against the body so NER reads them like prose (same length)."""
-    lines = split_lines(text, title_end)
+def restore_case(text: str, lines: list[Line], is_place: Callable[[str], bool]) -> str:
+    """Re-case heading lines (``lines`` is split_lines(text)) against the body so NER reads
+    them like prose (same length)."""
     forms = body_casing([(line.start, line.text) for line in lines if not line.heading])
     chars = list(text)
     for line in lines:

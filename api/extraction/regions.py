@@ -209,6 +209,12 @@ def _country_names() -> tuple[str, ...]:
     )
 
 
+@cache
+def _country_name_prefixes() -> frozenset[str]:
+    """Every beginning of every country name: a demonym's stem is one of them."""
+    return frozenset(name[:end] for name in _country_names() for end in range(1, len(name) + 1))
+
+
 def _plausible_other(surface: str, name_words: frozenset[str], english: bool) -> bool:
     """Whether an NER place the gazetteer does not know (a venue, a street) may be kept.
 
@@ -269,8 +275,7 @@ def is_demonym(word: str) -> bool:
         return True
     if " " in singular or not singular.endswith(_DEMONYM_ENDINGS) or gazetteer().lookup(word):
         return False
-    stem = singular[: max(4, len(singular) - 4)]
-    return any(name.startswith(stem) for name in _country_names())
+    return singular[: max(4, len(singular) - 4)] in _country_name_prefixes()
 
 
 def _words_around(text: str, mention: PlaceMention) -> str:
