@@ -325,8 +325,12 @@ def when_ready(server):
     """Runs in the master after the preloaded app, before any worker is forked."""
     if {model_in_master}:
         from api.extraction import extract
+        from api.wsgi import app
 
-        extract({{"text": "Warm-up: Angela Merkel met officials in Paris on Monday."}})
+        extract(
+            {{"text": "Warm-up: Angela Merkel met officials in Paris on Monday."}},
+            app.extensions["ner_engine"],
+        )
     if {gc_freeze}:
         import gc
 

@@ -7,8 +7,8 @@ worker has run an extraction: the model is loaded) and time the first of them; t
 the processes sharing them) and USS (private pages). Target: <= 350 MB per worker.
 
 Variants (the project's gunicorn.conf.py, plus overrides in a temporary config file):
-  configured      as configured: preload_app=True, and api/wsgi.py loads the spaCy model, the
-                  gazetteer and the language model in the master before the fork;
+  configured      as configured: preload_app=True, and api/wsgi.py loads the gazetteer and
+                  the language model in the master before the fork (NER runs in its server);
   master-model    the same, and the master also runs one extraction before forking (whatever
                   an extraction loads lazily is then shared too);
   master-model+gc the same, then gc.collect(); gc.freeze() in the master, so the workers'
