@@ -51,6 +51,8 @@ from api.textnorm import fold
 __all__ = ["CoreNLPEngine", "NerUnavailable", "extract", "extract_many"]
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Languages that capitalise every noun: capitals there say little about names or headings.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _LIST_ITEM = re.compile(r"(?:^|,\s*|\s+and\s+)(?P<name>[^,\s][^,]*?)(?=,|\s+and\s+|$)")
 _GOVERNMENT = re.compile(
     r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+"
@@ -352,6 +354,7 @@ def _entities(prepared: Prepared, lines: list[Line], entities: list[Entity]) -> 
         is_place=not_a_person,
         knows_place=lambda name: bool(gazetteer().lookup(name)),
         headings=headings,
+        nouns_capitalised=prepared.language in NOUNS_CAPITALISED,
     )
     places = found.places + [
         PlaceMention(m.surface, m.start, m.end, "PERSON", m.heading) for m in person_places
@@ -439,7 +442,11 @@ def extract_many(articles: Sequence[Mapping[str, Any]], engine: CoreNLPEngine) -
         if language:
             by_language.setdefault(language, []).append(index)
     lines = {
-        i: split_lines(prepared[i].ner_text, prepared[i].title_end)
+        i: split_lines(
+            prepared[i].ner_text,
+            prepared[i].title_end,
+            title_case=prepared[i].language not in NOUNS_CAPITALISED,
+        )
         for indexes in by_language.values()
         for i in indexes
     }

@@ -20,6 +20,7 @@ NAME_PARTICLES = frozenset(
         "den",
         "de",
         "del",
+        "des",
         "della",
         "di",
         "da",

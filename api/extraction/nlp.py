@@ -88,8 +88,11 @@ def body_casing(lines: list[tuple[int, str]]) -> dict[str, Counter[str]]:
     return forms
 
 
-def split_lines(text: str, title_end: int = 0) -> list[Line]:
-    """Lines with offsets; headings (the title, ALL-CAPS and Title-Case lines) marked."""
+def split_lines(text: str, title_end: int = 0, *, title_case: bool = True) -> list[Line]:
+    """Lines with offsets; headings (the title, ALL-CAPS and Title-Case lines) marked.
+
+    ``title_case=False`` is for languages that capitalise every noun, where a line of
+    capitalised words is ordinary prose."""
     raw_lines: list[tuple[int, str]] = []
     start = 0
     for raw in text.splitlines(keepends=True):
@@ -97,7 +100,12 @@ def split_lines(text: str, title_end: int = 0) -> list[Line]:
         start += len(raw)
     forms = body_casing([(s, t) for s, t in raw_lines if not _is_shouted(t)])
     return [
-        Line(s, s + len(t), t, s < title_end or _is_shouted(t) or _is_title_cased(t, forms))
+        Line(
+            s,
+            s + len(t),
+            t,
+            s < title_end or _is_shouted(t) or title_case and _is_title_cased(t, forms),
+        )
         for s, t in raw_lines
     ]
 

@@ -27,6 +27,8 @@ _PARTICLE_PREFIXES = ("al-", "el-", "ad-", "as-", "ash-", "abu-", "bin-", "ibn-"
 # "Greenock Morton 2 St Johnstone 1": a score between two names, or "v" between them.
 # A league-table row ("Greenock Morton 3 2 0 1 5 2 6") names a team too.
 _SCORE_AFTER = re.compile(r"(?:[ ]\d{1,2}[ ]+[A-Z][a-z]|[ ]vs?\.?[ ]|(?:[ ]+\d{1,3}){6,})")
+# Where every noun is capitalised, "Brigitte Weigl 20 Pullover" is no score before a team.
+_SCORE_AFTER_NOUNS_CAPITALISED = re.compile(r"(?:[ ]vs?\.?[ ]|(?:[ ]+\d{1,3}){6,})")
 _SCORE_BEFORE = re.compile(r"(?:\b\d{1,2}[ ]+|\bvs?\.?[ ]+)$")
 _SCORE_ONLY_AFTER = re.compile(r"[ ]\d{1,2}\b")
 _HEADING_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -102,7 +104,8 @@ _MODIFIERS = frozenset(
 # Role nouns by their ending ("Geologist", "Technician"), for words opening a name.
 _ROLE_ENDING = re.compile(r"(?:ist|ician)$")
 _BOWLING = re.compile(
-    r"(?:^|[,:][ ])(?P<name>(?:[A-Z]\.[ ]?)?[A-Z][\w'’-]+)\s\d+(?:\.\d)?-\d+-\d+-\d+",
+    r"(?:^|[,:][ ])(?P<name>(?:[A-Z]\.[ ]?)?[A-Z][\w'’-]+)"
+    r"\s\d{1,2}(?:\.\d)?-\d{1,2}-\d{1,3}-\d{1,2}(?![\d-])",
     re.MULTILINE,
 )
 
@@ -428,15 +431,18 @@ def _in_place_context(mention: Mention, text: str, knows_place: Callable[[str], 
     return bool(listed and knows_place(listed.group("place")))
 
 
-def _team_names(cleaned: list[tuple[Mention, CleanName]], text: str) -> set[str]:
+def _team_names(
+    cleaned: list[tuple[Mention, CleanName]], text: str, nouns_capitalised: bool
+) -> set[str]:
     """Names that NER took for people but that only ever stand like teams in results
     ("Greenock Morton 2 St Johnstone 1", "Deportivo Coruna v Real Madrid")."""
+    score_after = _SCORE_AFTER_NOUNS_CAPITALISED if nouns_capitalised else _SCORE_AFTER
     uses: dict[str, list[bool]] = {}
     for mention, name in cleaned:
         after = text[mention.end : mention.end + 12]
         before = text[max(0, mention.start - 5) : mention.start]
         second_team = _SCORE_BEFORE.search(before) and _SCORE_ONLY_AFTER.match(after)
-        team_like = not mention.table and bool(_SCORE_AFTER.match(after) or second_team)
+        team_like = not mention.table and bool(score_after.match(after) or second_team)
         uses.setdefault(name.name, []).append(team_like)
     return {name for name, flags in uses.items() if all(flags)}
 
@@ -448,6 +454,7 @@ def extract_people(
     is_place: Callable[[str], bool],
     knows_place: Callable[[str], bool],
     headings: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    nouns_capitalised: bool = False,
 ) -> tuple[list[dict], list[Mention]]:
     """People records plus the mentions that turned out to be places ("Sumy", "Kherson").
 
@@ -465,7 +472,7 @@ def extract_people(
         if name is not None:
             cleaned.append((mention, name))
     cleaned += _repeated_names(text, cleaned, list(headings))
-    teams = _team_names(cleaned, text)
+    teams = _team_names(cleaned, text, nouns_capitalised)
     people = merge(name for m, name in cleaned if name.name not in teams)
     # A one-word "person" that the text puts somewhere ("in Lodwar") is a place: a surname
     # alone is seldom the object of "in" or "near". So is a longer one the gazetteer knows

@@ -254,3 +254,12 @@ def test_a_name_before_a_kind_of_medium_is_no_person_and_no_place(ner: CoreNLPEn
     result = extract({"text": text, "language": "en"}, ner)
     assert [p["name"] for p in result["people"]] == ["Michael Weber"]
     assert not {a for r in result["regions"] for a in r["aliases"]} & {"Emma", "Politika Strany"}
+
+
+def test_german_capitalised_nouns_make_no_heading_and_no_score(ner: CoreNLPEngine) -> None:
+    text = (
+        "Im vergangenen Jahr hat Brigitte Weigl 20 Pullover angefertigt.\n"
+        "Hirzel Verlag, Stuttgart 1990, ISBN 3-7776-0477-1, Lehrbuch der Analytischen Chemie"
+    )
+    found = extract({"text": text, "language": "de"}, ner)["people"]
+    assert [p["name"] for p in found] == ["Brigitte Weigl"]
