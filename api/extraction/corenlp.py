@@ -3,7 +3,8 @@
 CoreNLP annotates one document per request, so a batch is packed into few requests: texts are
 joined with blank lines, every newline ends a sentence (``ssplit.newlineIsSentenceBreak``), and
 the CRF labels each sentence on its own, so a packed text is labelled exactly like its parts
-alone. Packed requests of up to ``max_chars`` go out together over one pool of keep-alive
+alone. For the same reason a text longer than ``max_chars`` is cut at line ends into pieces.
+Packed requests of up to about ``max_chars`` go out together over one pool of keep-alive
 connections, each with a timeout. The server counts offsets in UTF-16 code units (Java
 strings); they are turned back into Python string offsets here.
 
@@ -75,8 +76,25 @@ def _python_offsets(text: str) -> list[int] | None:
     return offsets
 
 
+def _pieces(text: str, max_chars: int) -> list[tuple[int, str]]:
+    """A text cut into pieces of at most max_chars, at line ends where it can be (a line end
+    is a sentence end for the server), with the offset of each piece."""
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while len(text) - start > max_chars:
+        cut = text.rfind("\n", start + 1, start + max_chars)
+        if cut <= start:
+            cut = text.rfind(" ", start + 1, start + max_chars)
+        if cut <= start:
+            cut = start + max_chars
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
 def _packs(texts: Sequence[str], max_chars: int) -> Iterator[list[int]]:
-    """Indexes of the texts, grouped into packs of at most max_chars (a longer text alone)."""
+    """Indexes of the texts, grouped into packs of at most about max_chars."""
     pack: list[int] = []
     size = 0
     for index, text in enumerate(texts):
@@ -142,14 +160,20 @@ class CoreNLPEngine:
         if language not in languages():
             raise ValueError(f"no NER model for language {language!r}")
         _, executor = self._connections()
-        packs = list(_packs(texts, self.max_chars))
+        pieces = [
+            (index, offset, piece)
+            for index, text in enumerate(texts)
+            for offset, piece in _pieces(text, self.max_chars)
+        ]
+        packs = list(_packs([piece for _, _, piece in pieces], self.max_chars))
         results: list[list[Entity]] = [[] for _ in texts]
         answers = executor.map(
-            lambda pack: self._annotate([texts[i] for i in pack], language), packs
+            lambda pack: self._annotate([pieces[i][2] for i in pack], language), packs
         )
         for pack, pack_entities in zip(packs, answers, strict=True):
-            for index, found in zip(pack, pack_entities, strict=True):
-                results[index] = found
+            for piece_index, found in zip(pack, pack_entities, strict=True):
+                index, offset, _ = pieces[piece_index]
+                results[index] += [Entity(e.start + offset, e.end + offset, e.label) for e in found]
         return results
 
     def _annotate(self, texts: list[str], language: str) -> list[list[Entity]]:

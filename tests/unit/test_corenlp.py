@@ -28,7 +28,7 @@ def test_packed_texts_are_labelled_as_if_sent_alone(ner: CoreNLPEngine) -> None:
 
 
 def test_small_packs_give_the_same_answer(ner: CoreNLPEngine) -> None:
-    tiny = CoreNLPEngine(ner.url, max_chars=10)
+    tiny = CoreNLPEngine(ner.url, max_chars=40)  # one text a request
     texts = ["Angela Merkel visited Paris.", "Olaf Scholz stayed in Bonn."]
     assert _spans(tiny, texts) == _spans(ner, texts)
 
@@ -56,3 +56,12 @@ def test_an_unknown_language_or_url_is_refused(ner: CoreNLPEngine) -> None:
         ner.entities(["Ciao."], "it")
     with pytest.raises(ValueError, match="not an http"):
         CoreNLPEngine("localhost:9000")
+
+
+def test_a_text_longer_than_one_request_is_cut_at_line_ends(ner: CoreNLPEngine) -> None:
+    paragraph = "Angela Merkel visited Paris on Monday and met officials there."
+    text = "\n".join([paragraph] * 40)
+    small = CoreNLPEngine(ner.url, max_chars=300)
+    (found,) = small.entities([text], "en")
+    assert found == ner.entities([text], "en")[0]
+    assert [text[e.start : e.end] for e in found].count("Angela Merkel") == 40
