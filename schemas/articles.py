@@ -14,7 +14,7 @@ from marshmallow import (
     validates_schema,
 )
 
-PROVENANCE_EXAMPLE = {"authors": "byline", "outlet": "footer", "people": "ner"}
+PROVENANCE_EXAMPLE = {"authors": "byline", "outlet": "footer", "people": "corenlp:en"}
 
 
 class IsoDateOrDateTime(fields.Field):
