@@ -193,7 +193,8 @@ class ExtractedArticleSchema(Schema):
         values=fields.String(),
         metadata={
             "description": "Where each field came from: provided, json-ld, meta, byline, "
-            "footer, url, ner, gazetteer, detected, ...",
+            "footer, url, corenlp:<language> (the NER model that ran), skipped:language, "
+            "gazetteer, detected, ...",
             "example": PROVENANCE_EXAMPLE,
         },
     )
