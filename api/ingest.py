@@ -44,7 +44,8 @@ class WriteResult:
 
 
 def canonical_url(url: str) -> str:
-    """`HTTPS://Example.com:443/a?utm_source=x#top` -> `https://example.com/a`."""
+    """`HTTPS://Example.com:443/a?utm_source=x#top` -> `https://example.com/a`; a punycode
+    host becomes its Unicode spelling (`xn--mnchen-3ya.de` -> `münchen.de`)."""
     normalized = courlan.normalize_url(url)
     return urlsplit(normalized)._replace(fragment="").geturl()
 
@@ -82,9 +83,12 @@ def build_article(payload: dict[str, Any], extracted: dict[str, Any]) -> dict[st
 class Ingestor:
     """Validated payloads in, stored articles out. Views and the CLI share this path."""
 
-    def __init__(self, index: ArticleIndex, max_text_bytes: int, metrics: ServiceMetrics) -> None:
+    def __init__(
+        self, index: ArticleIndex, limits: dict[str, int], metrics: ServiceMetrics
+    ) -> None:
+        """limits: the largest `text` and `html` accepted, in UTF-8 bytes."""
         self.index = index
-        self.max_text_bytes = max_text_bytes
+        self.limits = limits
         self.metrics = metrics
 
     def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -94,10 +98,9 @@ class Ingestor:
     # --- checks ------------------------------------------------------------------------------
 
     def oversized_fields(self, payload: dict[str, Any]) -> dict[str, list[str]]:
-        limit = self.max_text_bytes
         return {
             name: [f"Longer than the limit of {limit} bytes."]
-            for name in ("text", "html")
+            for name, limit in self.limits.items()
             if len((payload.get(name) or "").encode()) > limit
         }
 

@@ -21,7 +21,8 @@ def article_index() -> ArticleIndex:
 
 
 def ingestor() -> Ingestor:
-    return Ingestor(article_index(), settings().max_text_bytes, service_metrics())
+    limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
+    return Ingestor(article_index(), limits, service_metrics())
 
 
 def searcher() -> Searcher:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import re
 from typing import Any
+from urllib.parse import quote, urlsplit
 
+import idna
 import pycountry
 from marshmallow import (
     Schema,
@@ -67,11 +71,70 @@ LANGUAGE_CODES = sorted(
 # Whitespace spelled out: Python's and JSON Schema's (ECMA) `\s` differ on a few characters.
 _BLANK = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 NOT_BLANK = validate.Regexp(rf"[\s\S]*[^{_BLANK}]", error="Must not be empty or whitespace only.")
-HTTP_URL = validate.Regexp(
-    r"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-    r"(:[0-9]{1,5})?([/?#][!-~]*)?$",
-    error="Must be an http(s) URL with a host name, in ASCII (percent-encode the rest).",
-)
+# Characters a browser leaves as they are in a path, query or fragment; everything else
+# (spaces, quotes, angle brackets, non-ASCII) it percent-encodes as UTF-8. "%" stays, so that
+# an already encoded URL is not encoded twice.
+_URL_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
+_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+
+
+class HttpUrl(fields.String):
+    """An http(s) URL with a host, as a browser's address bar takes it.
+
+    Loads to one canonical spelling: surrounding whitespace trimmed; the host checked by IDNA
+    (UTS 46) and kept lower-cased in its Unicode form ("stössenseer.de", as the address bar shows
+    it and as courlan, which makes the article id, normalises it); path, query and fragment
+    percent-encoded where a browser would ("a b/ü" -> "a%20b/%C3%BC"). A Unicode host and its
+    punycode spelling ("xn--...") therefore load to the same string and give the same id.
+    """
+
+    default_error_messages = {"invalid_url": "Must be an http(s) URL with a host name."}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "format": "uri",
+            "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^/?#\s]",
+            "description": "Stored with a lower-case Unicode host (punycode is decoded) and a "
+            "percent-encoded path, query and fragment.",
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        try:
+            parts = urlsplit(text)
+            port = parts.port
+            host = unicode_host(parts.hostname or "")
+        except ValueError:  # a bad port, a broken IPv6 literal, a host IDNA refuses
+            raise self.make_error("invalid_url") from None
+        if parts.scheme.lower() not in {"http", "https"} or not host:
+            raise self.make_error("invalid_url")
+        userinfo = parts.netloc.rpartition("@")[0]
+        netloc = f"{quote(userinfo, safe=_URL_SAFE)}@" if userinfo else ""
+        netloc += f"[{host}]" if ":" in host else host
+        netloc += f":{port}" if port is not None else ""
+        rest = text[len(parts.scheme) + 3 + len(parts.netloc) :]
+        return f"{parts.scheme.lower()}://{netloc}{quote(rest, safe=_URL_SAFE)}"
+
+
+def unicode_host(host: str) -> str | None:
+    """The host as an IP literal or a valid IDNA name with a TLD, in Unicode, else None."""
+    if not host:
+        return None
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    try:
+        ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii")
+    except idna.IDNAError as error:
+        raise ValueError(str(error)) from None
+    labels = ascii_host.split(".")
+    if len(labels) < 2 or not _TLD.match(labels[-1]):
+        return None
+    return idna.decode(ascii_host)
 
 
 _NAME = fields.String(validate=[validate.Length(min=1, max=300), NOT_BLANK])
@@ -85,11 +148,9 @@ class ArticleFieldsMixin(Schema):
         validate=validate.Length(max=2000),
         metadata={"example": "Moscow agrees to concede on five Ukrainian regions"},
     )
-    # One pattern is both the check and the documented rule (marshmallow's URL validator and
-    # any JSON-schema pattern would disagree at the edges).
-    url = fields.String(
+    url = HttpUrl(
         allow_none=True,
-        validate=[validate.Length(max=4000), HTTP_URL],
+        validate=validate.Length(max=4000),
         metadata={"example": "https://english.pravda.ru/world/alaska-talks/"},
     )
     authors = fields.List(

@@ -238,6 +238,44 @@ def test_text_over_the_limit_is_413_naming_the_field(index_prefix):
     assert "text" in response.get_json()["errors"]
 
 
+def test_html_has_its_own_limit_apart_from_text(index_prefix):
+    client = create_app(
+        es_url=ES_URL, es_index_prefix=index_prefix, max_text_bytes=100, max_html_bytes=5000
+    ).test_client()
+    page = f"<html><body><article><p>{'word ' * 200}</p></article></body></html>"
+    assert post(client, {"html": page}).status_code == 201
+    response = post(client, {"html": page + "<!--" + "x" * 5000 + "-->"})
+    assert response.status_code == 413
+    assert set(response.get_json()["errors"]) == {"html"}
+
+
+def test_a_5_mb_page_is_accepted_with_the_default_limits(client):
+    """Real article pages carry megabytes of inline scripts and JSON around a short story."""
+    payload = '{"state": [' + ",".join(['{"k": "v"}'] * 480_000) + "]}"
+    page = (
+        "<html><head><title>Harbour reopens</title>"
+        f"<script>window.__STATE__ = {payload};</script></head><body><article>"
+        "<h1>Harbour reopens after the storm</h1><p>By Jane Doe</p>"
+        f"<p>{'The harbour of Kiel reopened on Monday after the storm. ' * 20}</p>"
+        "</article></body></html>"
+    )
+    assert len(page.encode()) > 5_000_000
+    response = post(client, {"html": page, "url": "https://harbour.example/reopens"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["title"] == "Harbour reopens after the storm"
+    assert "window.__STATE__" not in body["text"]
+
+
+def test_an_idn_url_is_stored_in_unicode_and_its_punycode_spelling_is_the_same_article(client):
+    first = post(client, {"text": STORY, "url": " https://Stössenseer.example/a b "})
+    again = post(client, {"text": STORY, "url": "https://xn--stssenseer-fcb.example/a%20b"})
+    assert first.status_code == 201
+    assert first.get_json()["url"] == "https://stössenseer.example/a%20b"
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+
+
 def test_body_over_the_limit_is_413_before_it_is_read(index_prefix):
     client = create_app(
         es_url=ES_URL, es_index_prefix=index_prefix, max_body_bytes=1000
