@@ -21,7 +21,15 @@ import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from api.extraction.credits import HEAD_LINES, clean_authors, split_credits
+from api.extraction.credits import (
+    HEAD_LINES,
+    ORGANIZATION,
+    PERSON,
+    Credit,
+    clean_authors,
+    is_agency,
+    split_credits,
+)
 from api.extraction.outlets import outlet_from_url
 from api.textnorm import fold
 
@@ -122,7 +130,7 @@ class PageMetadata:
 
     title: str | None = None
     text: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[Credit] = field(default_factory=list)
     site_name: str | None = None
     published: str | None = None
     language: str | None = None
@@ -372,25 +380,25 @@ def _first(meta: dict[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
-def _author_values(value: Any, s: _Sources) -> Iterator[str]:
-    """Person names from a schema.org author value; organisations are not authors."""
+_ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+
+
+def _author_values(value: Any, s: _Sources) -> Iterator[str | Credit]:
+    """Names from a schema.org author value, an Organization typed as one."""
     value = s.resolve(value)
     if isinstance(value, list):
         for entry in value:
             yield from _author_values(entry, s)
     elif isinstance(value, dict):
-        if _types(value) & {"organization", "newsmediaorganization", "corporation"}:
-            return
+        kind = ORGANIZATION if _types(value) & _ORGANIZATION_TYPES else PERSON
         name = value.get("name")
-        if isinstance(name, str):
-            yield name
-        elif isinstance(name, list):
-            yield from (str(n) for n in name)
+        names = [name] if isinstance(name, str) else name if isinstance(name, list) else []
+        yield from ({"name": str(n), "type": kind} for n in names)
     elif isinstance(value, str):
         yield value
 
 
-def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str]]]:
+def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str | Credit]]]:
     for item in _articles(s.items):
         yield item["_syntax"], list(_author_values(item.get("author") or item.get("creator"), s))
     for key in _AUTHOR_META:
@@ -405,19 +413,57 @@ def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str]]]:
 
 
 def _choose_authors(result: PageMetadata, s: _Sources) -> None:
-    """Authors from the first source that yields clean person names; a lone first name there
-    ('Nils') takes the full name another source gives ('Nils Pickert')."""
-    excluded = [name for name in (result.site_name, _first(s.meta, "og:site_name")) if name]
+    """Credits from the first source that names someone other than the outlet itself (a
+    schema.org author that is only the publisher often hides the visible byline), else the
+    outlet's own credit; a lone first name ('Nils') takes the full name another source gives
+    ('Nils Pickert')."""
+    own = [name for name in (result.site_name, _first(s.meta, "og:site_name")) if name]
     found = [
-        (source, clean_authors(values, excluded=excluded, url=s.url))
+        (source, clean_authors(values, excluded=own, url=s.url))
         for source, values in _author_candidates(s)
     ]
-    chosen = next(((source, names) for source, names in found if names), None)
+    found = [(source, _trusted(source, credits)) for source, credits in found]
+    found = [(source, credits) for source, credits in found if credits]
+    own_keys = {fold(name) for name in own}
+    chosen = next(
+        ((source, c) for source, c in found if not all(_is_own(x, own_keys, s.url) for x in c)),
+        found[0] if found else None,
+    )
     if chosen is None:
         return
-    others = [name for _, names in found for name in names if " " in name]
-    result.authors = [_fuller_name(name, others) for name in chosen[1]]
+    others = [c["name"] for _, credits in found for c in credits if c["type"] == PERSON]
+    result.authors = [
+        {**credit, "name": _fuller_name(credit["name"], [o for o in others if " " in o])}
+        if credit["type"] == PERSON
+        else credit
+        for credit in chosen[1]
+    ]
     result.provenance["authors"] = chosen[0]
+
+
+_STRUCTURED = frozenset({"json-ld", "microdata"})
+
+
+def _trusted(source: str, credits: list[Credit]) -> list[Credit]:
+    """Organisation credits from structured data, where the page declares its author; from
+    meta tags and byline elements only a wire agency beside a person ('Jane Doe, AP'): there a
+    lone site or desk name is usually the CMS's default, not a credit."""
+    if source in _STRUCTURED or any(c["type"] == PERSON for c in credits):
+        return [c for c in credits if source in _STRUCTURED or _person_or_agency(c)]
+    return []
+
+
+def _person_or_agency(credit: Credit) -> bool:
+    return credit["type"] == PERSON or is_agency(credit["name"])
+
+
+def _is_own(credit: Credit, own_keys: set[str], url: str | None) -> bool:
+    """Is this organisation credit the page's own outlet (its site name or domain)?"""
+    if credit["type"] != ORGANIZATION:
+        return False
+    key = fold(credit["name"])
+    domain = (outlet_from_url(url) or {}).get("domain") if url else None
+    return key in own_keys or bool(domain and key.split(".")[0] in fold(domain))
 
 
 def _fuller_name(name: str, others: list[str]) -> str:

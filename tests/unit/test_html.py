@@ -7,6 +7,11 @@ from api.extraction.html import parse_html
 PAGES = Path(__file__).resolve().parents[1] / "data" / "html"
 
 
+def names(credits):
+    """The credited names (authors are {"name", "type"} objects)."""
+    return [credit["name"] for credit in credits]
+
+
 def _page(name: str) -> str:
     return (PAGES / name).read_text(encoding="utf-8")
 
@@ -14,7 +19,7 @@ def _page(name: str) -> str:
 def test_meta_tags_give_title_authors_date_and_site() -> None:
     meta = parse_html(_page("meta_tags.html"), "https://coastline.example/ferry")
     assert meta.title == "Harbour ferry returns after winter repairs"
-    assert meta.authors == ["Maren Lindqvist", "Tobias Okafor"]
+    assert names(meta.authors) == ["Maren Lindqvist", "Tobias Okafor"]
     assert meta.published == "2024-03-14"
     assert meta.site_name == "Coastline Courier"
     assert meta.language == "en"
@@ -29,7 +34,7 @@ def test_logo_heading_is_not_the_title() -> None:
 
 def test_json_ld_authors_follow_id_references_and_skip_organisations() -> None:
     meta = parse_html(_page("json_ld.html"), "https://stadtblatt.example/a")
-    assert meta.authors == ["Ilse Brandauer"]
+    assert names(meta.authors) == ["Ilse Brandauer"]
     assert meta.provenance["authors"] == "json-ld"
     assert meta.published == "2023-06-02"
     assert meta.provenance["published"] == "json-ld"
@@ -42,7 +47,7 @@ def test_json_ld_headline_entities_are_decoded() -> None:
 
 def test_byline_element_is_split_and_cleaned_of_outlet() -> None:
     meta = parse_html(_page("byline_only.html"), "https://valleyweekly.example/orchards")
-    assert meta.authors == ["Rosa Delgado", "Kwame Mensah"]
+    assert names(meta.authors) == ["Rosa Delgado", "Kwame Mensah"]
     assert meta.provenance["authors"] == "byline"
     assert meta.title == "Valley orchard growers expect a late harvest"
     assert meta.published == "2022-09-12"
@@ -58,7 +63,7 @@ def test_main_text_has_no_script_or_style_content() -> None:
 
 def test_site_name_as_author_is_not_an_author() -> None:
     meta = parse_html(_page("no_author.html"), "https://riverside-pool.example/hours")
-    assert meta.authors == []
+    assert names(meta.authors) == []
     assert "authors" not in meta.provenance
 
 
@@ -66,7 +71,7 @@ def test_unparseable_input_gives_empty_metadata() -> None:
     meta = parse_html("", None)
     assert meta.title is None
     assert meta.text == ""
-    assert meta.authors == []
+    assert names(meta.authors) == []
 
 
 BODY = "<p>" + "The school board met on a rainy evening to discuss new bus routes. " * 5 + "</p>"
@@ -136,5 +141,5 @@ def test_first_name_only_author_takes_the_full_byline_name() -> None:
         f'<span class="author-name">Nils Petersen</span>{BODY}</article></body></html>'
     )
     meta = parse_html(page, None)
-    assert meta.authors == ["Nils Petersen"]
+    assert names(meta.authors) == ["Nils Petersen"]
     assert meta.provenance["authors"] == "json-ld"
