@@ -24,6 +24,7 @@ from marshmallow import ValidationError
 
 from api.errors import ProblemError, field_messages
 from api.extraction import extract, extract_many
+from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
 from api.metrics import ServiceMetrics
 from api.search.index import ArticleIndex, StoredArticle
@@ -156,7 +157,10 @@ class Ingestor:
             elif name == "url":
                 value = canonical_url(value) if value else None
             elif name == "authors":
-                value = list(dict.fromkeys(value))
+                outlet = changes.get("outlet", stored.article.get("outlet"))
+                value = as_credits(
+                    value, outlet_for_name(outlet) if isinstance(outlet, str) else outlet
+                )
             article[name] = value
             if value in (None, []):
                 provenance.pop(name, None)

@@ -138,6 +138,55 @@ def unicode_host(host: str) -> str | None:
 
 
 _NAME = fields.String(validate=[validate.Length(min=1, max=300), NOT_BLANK])
+CREDIT_TYPES = ("person", "organization")
+
+
+class CreditSchema(Schema):
+    """An author credit, as schema.org has it: a Person or an Organization (a wire agency, a
+    syndication service, or the outlet's own desk or brand)."""
+
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=300), NOT_BLANK],
+        metadata={"example": "Jane Doe"},
+    )
+    type = fields.String(
+        load_default="person",
+        validate=validate.OneOf(CREDIT_TYPES),
+        metadata={"example": "person"},
+    )
+
+
+class CreditField(fields.Field):
+    """A client's author: a credit object, or a plain name (a person, unless it is a known wire
+    agency or the article's outlet: the pipeline decides)."""
+
+    default_error_messages = {"invalid": "Must be a name or an object with name and type."}
+    _name = _NAME
+    _object = fields.Nested(CreditSchema)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "oneOf": [
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 300,
+                    "pattern": NOT_BLANK.regex.pattern,
+                },
+                {"$ref": "#/components/schemas/Credit"},
+            ],
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            return self._name.deserialize(value, attr, data)
+        if isinstance(value, dict):
+            return self._object.deserialize(value, attr, data)
+        raise self.make_error("invalid")
 
 
 class ArticleFieldsMixin(Schema):
@@ -154,7 +203,13 @@ class ArticleFieldsMixin(Schema):
         metadata={"example": "https://english.pravda.ru/world/alaska-talks/"},
     )
     authors = fields.List(
-        _NAME, validate=validate.Length(max=100), metadata={"example": ["Petr Ermilin"]}
+        CreditField(),
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "In byline order; a plain name is a person unless it is a known wire "
+            "agency or the outlet",
+            "example": ["Petr Ermilin", {"name": "AP", "type": "organization"}],
+        },
     )
     outlet = fields.String(
         allow_none=True,
@@ -243,7 +298,17 @@ class ExtractedArticleSchema(Schema):
     text = fields.String()
     language = fields.String(allow_none=True, metadata={"example": "en"})
     published_at = fields.String(allow_none=True, metadata={"example": "2025-08-18"})
-    authors = fields.List(fields.String(), metadata={"example": ["Petr Ermilin"]})
+    authors = fields.List(
+        fields.Nested(CreditSchema),
+        metadata={
+            "description": "Credits in byline order: persons, and organisations (wire agencies, "
+            "the outlet's desk)",
+            "example": [
+                {"name": "Petr Ermilin", "type": "person"},
+                {"name": "AP", "type": "organization"},
+            ],
+        },
+    )
     outlet = fields.Nested(OutletSchema, allow_none=True)
     people = fields.List(fields.Nested(PersonSchema))
     regions = fields.List(fields.Nested(RegionSchema))

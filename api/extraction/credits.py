@@ -173,6 +173,7 @@ class _Found:
     author_source: str | None = None
     footer_outlet: str | None = None
     byline_outlet: str | None = None
+    dateline_agencies: list[str] = field(default_factory=list)
 
     def add_authors(self, names: list[str], source: str, kind: str = PERSON) -> None:
         for name in names:
@@ -304,14 +305,16 @@ def _strip_agency_dateline(line: str, found: _Found) -> str:
     agency = match and (match.group("agency") or match.group("slashed"))
     if match and agency and (is_known_outlet(agency) or is_agency(agency)):
         found.byline_outlet = found.byline_outlet or outlet_for_name(agency)["name"]
-        found.add_agency(agency, "dateline")
+        if is_agency(agency):
+            found.dateline_agencies.append(agency.strip())
         place = (match.group("place") or "").strip(" ,.")
         rest = line[match.end() :]
         return f"{place} - {rest}" if place else rest
     match = _LEADING_AGENCY.match(line)
     if match and (is_news_agency(match.group("agency")) or is_agency(match.group("agency"))):
         found.byline_outlet = found.byline_outlet or outlet_for_name(match.group("agency"))["name"]
-        found.add_agency(match.group("agency"), "dateline")
+        if is_agency(match.group("agency")):
+            found.dateline_agencies.append(match.group("agency").strip())
         return line[match.end() :]
     return line
 
@@ -356,14 +359,17 @@ def split_credits(text: str) -> Credits:
         if _classify(line, edge, found):
             continue
         kept.append(_strip_agency_dateline(line, found) if index in head else line)
+    # A dateline agency credits the story after its reporters ("Jane Doe, Reuters").
+    found.add_authors(found.dateline_agencies, "dateline", ORGANIZATION)
+    authors = found.authors
     provenance: dict[str, str] = {}
-    if found.authors:
+    if authors:
         provenance["authors"] = found.author_source or "byline"
     outlet = found.footer_outlet or found.byline_outlet
     if outlet:
         provenance["outlet"] = "footer" if found.footer_outlet else "byline"
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-    return Credits(body=body, authors=found.authors, outlet=outlet, provenance=provenance)
+    return Credits(body=body, authors=authors, outlet=outlet, provenance=provenance)
 
 
 _AUTHOR_SPLIT = re.compile(

@@ -9,7 +9,7 @@ SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
 
 def test_seed_article_acceptance() -> None:
     result = extract({"text": SEED.read_text(encoding="utf-8")})
-    assert result["authors"] == ["Petr Ermilin"]
+    assert result["authors"] == [{"name": "Petr Ermilin", "type": "person"}]
     assert result["outlet"]["name"] == "Pravda.Ru"
     assert {p["name"] for p in result["people"]} == {
         "Steven Witkoff",
@@ -52,7 +52,7 @@ def test_provided_values_win() -> None:
             "published_at": "2024-03-04",
         }
     )
-    assert result["authors"] == ["Kari Nordmann"]
+    assert result["authors"] == [{"name": "Kari Nordmann", "type": "person"}]
     assert result["outlet"]["name"] == "Example News"
     assert result["published_at"] == "2024-03-04"
     for field in ("title", "authors", "outlet", "language", "published_at"):
@@ -100,6 +100,6 @@ def test_city_region_and_wire_credits_through_the_pipeline() -> None:
             "language": "en",
         }
     )
-    assert result["authors"] == ["Ines Varga"]
+    assert result["authors"] == [{"name": "Ines Varga", "type": "person"}]
     assert "KR-11" in {region["code"] for region in result["regions"]}
     assert not {"Ines Varga", "Olaf Brandt"} & {person["name"] for person in result["people"]}
