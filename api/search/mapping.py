@@ -25,7 +25,8 @@ MAPPING: dict[str, Any] = {
     "_source": {"excludes": ["title_folded", "text_folded"]},
     "properties": {
         "id": _KEYWORD,
-        "url": _KEYWORD,
+        # Percent-encoding can make a URL longer than Lucene's term limit: store it, unindexed.
+        "url": {"type": "keyword", "ignore_above": 8000},
         "content_hash": {"type": "keyword", "index": False},
         "title": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
         "text": {"type": "text"},

@@ -1,10 +1,12 @@
 """URLs as a browser's address bar takes them: trimmed, IDN hosts, percent-encoding."""
 
+import re
+
 import pytest
 from marshmallow import ValidationError
 
 from api.ingest import article_id
-from schemas.articles import ArticleInSchema
+from schemas.articles import HTTP_URL_PATTERN, ArticleInSchema
 
 SCHEMA = ArticleInSchema()
 
@@ -47,6 +49,7 @@ def test_scheme_and_host_case_and_port_are_kept_valid():
         "https://-bad-.com/a",
         "http://[::1",
         "https://example.com:99999/a",
+        "https://user:pw@example.com/a",
         "example.com/a",
     ],
 )
@@ -54,3 +57,13 @@ def test_what_cannot_be_an_http_url_with_a_host_is_refused(url):
     with pytest.raises(ValidationError) as error:
         SCHEMA.load({"text": "x", "url": url})
     assert "url" in error.value.messages
+    assert not re.match(HTTP_URL_PATTERN, url), "the documented pattern must refuse it too"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [" https://example.com ", 'https://example.com/a b?q="x"#top', "HTTP://A-B.example:8080"],
+)
+def test_the_documented_pattern_accepts_what_loads(url):
+    assert re.match(HTTP_URL_PATTERN, url)
+    assert loaded(url).startswith(("https://", "http://"))
