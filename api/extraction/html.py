@@ -8,6 +8,7 @@ and headline/byline elements. Each field keeps the source it came from in `prove
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from api.extraction.credits import (
     is_agency,
     split_credits,
 )
-from api.extraction.outlets import outlet_from_url
+from api.extraction.outlets import curated_outlet, outlet_from_url
 from api.textnorm import fold
 
 ARTICLE_TYPES = frozenset(
@@ -108,6 +109,7 @@ _DATEPARSER_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
+UTC_SAME_DAY_HOURS = range(6, 18)
 MIN_DATE_CHARS = 6
 MAX_DATE_CHARS = 60
 _CHROME = re.compile(
@@ -296,8 +298,12 @@ def _in_page_chrome(element: HtmlElement) -> bool:
 
 
 def _site_candidates(s: _Sources) -> Iterator[tuple[str, str | None]]:
-    """Names the page declares, then the outlet behind the URL's domain; trafilatura's guess
-    from the page body and a Twitter handle ('@nytimes') only when there is no URL."""
+    """The catalogue's name for a known news domain (pages name a section, "Security", or an
+    edition, "Mail Online", as their site), then the names the page declares, then a name made
+    from the URL's domain; trafilatura's guess from the page body and a Twitter handle
+    ('@nytimes') only when there is no URL."""
+    curated = curated_outlet(s.url) if s.url else None
+    yield "url", curated["name"] if curated else None
     yield "meta", _first(s.meta, "og:site_name")
     for item in _articles(s.items):
         yield item["_syntax"], _text_of(item.get("publisher"))
@@ -317,8 +323,13 @@ def _structured_dates(s: _Sources) -> Iterator[tuple[str, str | None]]:
 
 
 def _date_candidates(s: _Sources, language: str | None) -> Iterator[tuple[str, str | None]]:
-    """htmldate first (it weighs URL, metadata and page dates); when no metadata confirms its
-    guess, a visible element labelled as the publication date is the stronger evidence."""
+    """The article's own schema.org datePublished first when it names the local day: the
+    publisher states it for this very article, while a page-wide date tag may carry the next
+    print edition's day. Else htmldate (it weighs URL, metadata and page dates); when no
+    metadata confirms its guess, a visible element labelled as the publication date is the
+    stronger evidence."""
+    for item in _articles(s.items)[:1]:
+        yield item["_syntax"], _local_day(_text_of(item.get("datePublished")))
     guess = getattr(s.trafilatura, "date", None) or _htmldate(s)
     structured = [(source, value) for source, value in _structured_dates(s) if value]
     confirmed_by = next((source for source, value in structured if value == guess), None)
@@ -326,6 +337,22 @@ def _date_candidates(s: _Sources, language: str | None) -> Iterator[tuple[str, s
         yield "page", _visible_date(s.tree, language)
     yield confirmed_by or "page", guess
     yield from structured
+
+
+def _local_day(timestamp: str | None) -> str | None:
+    """The calendar day of a timestamp with a time of day, where it is the publisher's local
+    day: one written with its UTC offset, or a UTC time far enough from midnight
+    (UTC_SAME_DAY_HOURS) to fall on the same day from the Americas to East Asia."""
+    try:
+        moment = dt.datetime.fromisoformat((timestamp or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    if offset is None or "T" not in (timestamp or ""):
+        return None
+    if offset or moment.hour in UTC_SAME_DAY_HOURS:
+        return moment.date().isoformat()
+    return None
 
 
 def _htmldate(s: _Sources) -> str | None:

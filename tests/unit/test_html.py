@@ -143,3 +143,35 @@ def test_first_name_only_author_takes_the_full_byline_name() -> None:
     meta = parse_html(page, None)
     assert names(meta.authors) == ["Nils Petersen"]
     assert meta.provenance["authors"] == "json-ld"
+
+
+def _dated_page(published: str, page_date: str) -> str:
+    return f"""<html lang="de"><head><meta name="date" content="{page_date}">
+    <script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+    "headline": "Hafen wieder offen", "datePublished": "{published}"}}</script></head>
+    <body><article><h1>Hafen wieder offen</h1><p>{"Der Hafen ist wieder offen. " * 30}</p>
+    </article></body></html>"""
+
+
+def test_the_articles_own_local_timestamp_beats_a_page_wide_date() -> None:
+    """An evening paper dates its web page with the next print edition's day."""
+    meta = parse_html(_dated_page("2024-04-25T19:30:04+02:00", "2024-04-26"), None)
+    assert meta.published == "2024-04-25"
+    assert meta.provenance["published"] == "json-ld"
+
+
+def test_a_utc_timestamp_near_midnight_does_not_decide_the_local_day() -> None:
+    page = _dated_page("2020-02-25T02:25:54Z", "2020-02-24")
+    assert parse_html(page, "https://paper.example/2020/02/24/port").published == "2020-02-24"
+    midday = _dated_page("2020-02-25T12:00:00Z", "2020-02-24")
+    assert parse_html(midday, "https://paper.example/port").published == "2020-02-25"
+
+
+def test_a_known_news_domain_names_its_outlet_over_a_section_site_name() -> None:
+    page = (
+        '<html><head><meta property="og:site_name" content="Sport"></head><body><article>'
+        f"<h1>Cup final tonight</h1><p>{'The final is tonight. ' * 30}</p></article></body></html>"
+    )
+    known = parse_html(page, "https://www.bbc.co.uk/sport/football/1")
+    assert (known.site_name, known.provenance["site_name"]) == ("BBC", "url")
+    assert parse_html(page, "https://harbour.example/sport/1").site_name == "Sport"
