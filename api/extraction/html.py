@@ -260,13 +260,26 @@ def _text_of(value: Any) -> str | None:
 
 def _title_candidates(s: _Sources, site_name: str | None) -> Iterator[tuple[str, str | None]]:
     """The page's visible headline first: metadata titles often carry SEO variants or the site
-    name, while the <h1> of the article is the headline readers see."""
-    yield "page", _headline(s.tree, site_name)
-    for item in _articles(s.items):
-        yield item["_syntax"], _text_of(item.get("headline"))
-    for key in ("og:title", "twitter:title", "dc.title", "title"):
-        yield "meta", _first(s.meta, key)
+    name, while the <h1> of the article is the headline readers see. An <h1> that no metadata
+    title repeats (the latest entry of a news ticker, a teaser) yields to the article's
+    structured headline."""
+    headline = _headline(s.tree, site_name)
+    structured = [(i["_syntax"], _text_of(i.get("headline"))) for i in _articles(s.items)]
+    metas = [_first(s.meta, key) for key in ("og:title", "twitter:title", "dc.title", "title")]
+    declared = [value for _, value in structured if value] + [m for m in metas if m]
+    if headline and declared and not any(_same_title(headline, d) for d in declared):
+        yield from structured
+    yield "page", headline
+    yield from structured
+    for value in metas:
+        yield "meta", value
     yield "page", getattr(s.trafilatura, "title", None)
+
+
+def _same_title(headline: str, declared: str) -> bool:
+    """One title contains the other once case, accents and spacing are folded."""
+    a, b = fold(unescape(headline)), fold(unescape(declared))
+    return a in b or b in a
 
 
 def _headline(tree: HtmlElement, site_name: str | None) -> str | None:

@@ -175,3 +175,21 @@ def test_a_known_news_domain_names_its_outlet_over_a_section_site_name() -> None
     known = parse_html(page, "https://www.bbc.co.uk/sport/football/1")
     assert (known.site_name, known.provenance["site_name"]) == ("BBC", "url")
     assert parse_html(page, "https://harbour.example/sport/1").site_name == "Sport"
+
+
+def _titled_page(h1: str) -> str:
+    return f"""<html><head><title>Port news: ferries and freight | Harbour Gazette</title>
+    <script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+    "headline": "Port news: ferries and freight"}}</script></head>
+    <body><article><h1>{h1}</h1><p>{"The ferries run again. " * 30}</p></article></body></html>"""
+
+
+def test_an_h1_that_no_metadata_title_repeats_yields_to_the_structured_headline() -> None:
+    """On a news ticker the <h1> is often the latest entry, not the page's headline."""
+    ticker = parse_html(_titled_page("Night ferry to Oslo cancelled"), None)
+    assert (ticker.title, ticker.provenance["title"]) == (
+        "Port news: ferries and freight",
+        "json-ld",
+    )
+    story = parse_html(_titled_page("Port news: ferries and freight"), None)
+    assert (story.title, story.provenance["title"]) == ("Port news: ferries and freight", "page")
