@@ -124,6 +124,8 @@ _CONTENT = re.compile(
 MIN_HEADLINE_WORDS = 2
 MAX_BYLINE_CHARS = 120
 MAX_BYLINES = 5
+MAX_SOURCE_WORDS = 4
+MIN_STORY_PARAGRAPH = 200  # characters: a paragraph this long means the story has begun
 
 
 @dataclass
@@ -438,7 +440,7 @@ def _author_values(value: Any, s: _Sources) -> Iterator[str | Credit]:
         yield value
 
 
-def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str | Credit]]]:
+def _author_candidates(s: _Sources, own: list[str]) -> Iterator[tuple[str, list[str | Credit]]]:
     for item in _articles(s.items):
         yield item["_syntax"], list(_author_values(item.get("author") or item.get("creator"), s))
     for key in _AUTHOR_META:
@@ -446,10 +448,12 @@ def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str | Credit]]]:
     trafilatura_author = getattr(s.trafilatura, "author", None)
     yield "byline", trafilatura_author.split(";") if trafilatura_author else []
     yield "byline", _byline_elements(s.tree)
+    yield "byline", _bold_bylines(s.tree)
     text = _main_text(s.trafilatura)
     if text:
         head = "\n".join(text.splitlines()[:HEAD_LINES])
         yield "text", split_credits(head).authors
+        yield "footer", _closing_sources(text.splitlines()[-1], own)
 
 
 def _choose_authors(result: PageMetadata, s: _Sources) -> None:
@@ -459,8 +463,8 @@ def _choose_authors(result: PageMetadata, s: _Sources) -> None:
     ('Nils Pickert')."""
     own = [name for name in (result.site_name, _first(s.meta, "og:site_name")) if name]
     found = [
-        (source, clean_authors(values, excluded=own, url=s.url))
-        for source, values in _author_candidates(s)
+        (source, values if source == "footer" else clean_authors(values, own, s.url))
+        for source, values in _author_candidates(s, own)
     ]
     found = [(source, _trusted(source, credits)) for source, credits in found]
     found = [(source, credits) for source, credits in found if credits]
@@ -481,15 +485,16 @@ def _choose_authors(result: PageMetadata, s: _Sources) -> None:
     result.provenance["authors"] = chosen[0]
 
 
-_STRUCTURED = frozenset({"json-ld", "microdata"})
+# Where a page states its credits explicitly: structured data, and a closing source line.
+_EXPLICIT = frozenset({"json-ld", "microdata", "footer"})
 
 
 def _trusted(source: str, credits: list[Credit]) -> list[Credit]:
-    """Organisation credits from structured data, where the page declares its author; from
-    meta tags and byline elements only a wire agency beside a person ('Jane Doe, AP'): there a
-    lone site or desk name is usually the CMS's default, not a credit."""
-    if source in _STRUCTURED or any(c["type"] == PERSON for c in credits):
-        return [c for c in credits if source in _STRUCTURED or _person_or_agency(c)]
+    """Organisation credits where the page states them explicitly (structured data, a closing
+    source line); from meta tags and byline elements only a wire agency beside a person
+    ('Jane Doe, AP'): there a lone site or desk name is usually the CMS's default."""
+    if source in _EXPLICIT or any(c["type"] == PERSON for c in credits):
+        return [c for c in credits if source in _EXPLICIT or _person_or_agency(c)]
     return []
 
 
@@ -526,6 +531,45 @@ def _byline_elements(tree: HtmlElement) -> list[str]:
         if len(texts) >= MAX_BYLINES:
             break
     return texts
+
+
+def _closing_sources(line: str, own: list[str]) -> list[Credit]:
+    """The sources of a story credited on its last line beside the outlet ('Wochenblatt /
+    dpa', 'Harbour Gazette / Reuters'): each other part is an organisation credit."""
+    parts = [part.strip() for part in line.split("/")]
+    own_keys = {fold(name) for name in own}
+    if len(parts) < 2 or fold(parts[0]) not in own_keys:
+        return []
+    sources = parts[1:]
+    if any(not part or len(part.split()) > MAX_SOURCE_WORDS for part in sources):
+        return []
+    return [{"name": part, "type": ORGANIZATION} for part in sources]
+
+
+def _bold_bylines(tree: HtmlElement) -> list[str]:
+    """Short paragraphs set wholly in bold inside the article before its story starts
+    ('<p><strong>Jane Doe</strong></p>'): how many small newsrooms print the byline."""
+    texts: list[str] = []
+    for paragraph in tree.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if len(text) > MIN_STORY_PARAGRAPH:
+            break
+        bold = [child for child in paragraph if child.tag in {"strong", "b"}]
+        wholly_bold = len(bold) == 1 and " ".join(bold[0].text_content().split()) == text
+        if wholly_bold and 2 < len(text) <= MAX_BYLINE_CHARS and _in_article(paragraph):
+            texts.append(text)
+    return texts[:MAX_BYLINES]
+
+
+def _in_article(element: HtmlElement) -> bool:
+    """Inside an article or content container, and not in page chrome on the way there."""
+    for node in element.iterancestors():
+        marks = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
+        if node.tag in {"nav", "footer", "aside"} or any(_CHROME.match(m) for m in marks):
+            return False
+        if node.tag in {"article", "main"} or any(_CONTENT.match(m) for m in marks):
+            return True
+    return False
 
 
 def _is_byline_element(element: HtmlElement) -> bool:

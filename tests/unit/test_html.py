@@ -193,3 +193,35 @@ def test_an_h1_that_no_metadata_title_repeats_yields_to_the_structured_headline(
     )
     story = parse_html(_titled_page("Port news: ferries and freight"), None)
     assert (story.title, story.provenance["title"]) == ("Port news: ferries and freight", "page")
+
+
+def _small_newsroom_page(body: str) -> str:
+    return f"""<html lang="en"><head><meta property="og:site_name" content="Valley Times">
+    <script type="application/ld+json">{{"@context": "https://schema.org", "@type": "BlogPosting",
+    "headline": "Quarry blasts crack homes", "author": {{"@type": "Person",
+    "name": "Valley Times"}}}}</script></head><body><div class="entry-content">
+    <h1>Quarry blasts crack homes</h1>{body}</div></body></html>"""
+
+
+STORY_PARAGRAPH = (
+    f"<p>{'Residents say the blasts at the quarry have cracked their walls. ' * 5}</p>"
+)
+
+
+def test_a_bold_byline_before_the_story_beats_a_site_name_posing_as_author() -> None:
+    body = f"<p><strong>Mpho Sello/Lerato Dube</strong></p>{STORY_PARAGRAPH}"
+    meta = parse_html(_small_newsroom_page(body), "https://valleytimes.example/quarry")
+    assert meta.authors == [
+        {"name": "Mpho Sello", "type": "person"},
+        {"name": "Lerato Dube", "type": "person"},
+    ]
+    later = f"{STORY_PARAGRAPH}<p><strong>Read More Stories</strong></p>"
+    alone = parse_html(_small_newsroom_page(later), "https://valleytimes.example/quarry")
+    assert alone.authors == [{"name": "Valley Times", "type": "organization"}]
+
+
+def test_a_closing_source_line_credits_the_outlets_source() -> None:
+    body = f"{STORY_PARAGRAPH}<p>Valley Times / Harbour Post</p>"
+    meta = parse_html(_small_newsroom_page(body), "https://valleytimes.example/quarry")
+    assert meta.authors == [{"name": "Harbour Post", "type": "organization"}]
+    assert meta.provenance["authors"] == "footer"
