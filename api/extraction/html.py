@@ -159,14 +159,17 @@ class _Sources:
 
 
 def parse_html(html: str, url: str | None = None) -> PageMetadata:
-    """Extract page metadata and main text; an unparseable page gives empty metadata."""
+    """Extract page metadata and main text; an unparseable page gives empty metadata.
+
+    The page is parsed once: trafilatura (which works on its own copy), extruct and htmldate
+    all read the same lxml tree."""
     tree = trafilatura.load_html(html)
     if tree is None:
         return PageMetadata()
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
-    sources = _Sources(tree, url, _meta_tags(tree), _structured_items(html, url), doc)
+    sources = _Sources(tree, url, _meta_tags(tree), _structured_items(tree, url), doc)
     result = PageMetadata(text=_main_text(doc), language=_language(tree, doc))
     _choose(result, "site_name", _site_candidates(sources))
     _choose(result, "title", _title_candidates(sources, result.site_name))
@@ -211,11 +214,12 @@ def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     return tags
 
 
-def _structured_items(html: str, url: str | None) -> list[dict[str, Any]]:
-    """JSON-LD and microdata items (flattened, @graph expanded), tagged with their syntax."""
+def _structured_items(tree: HtmlElement, url: str | None) -> list[dict[str, Any]]:
+    """JSON-LD and microdata items (flattened, @graph expanded), tagged with their syntax; read
+    from the page's one parsed tree (extruct takes a tree for these syntaxes)."""
     try:
         data = extruct.extract(
-            html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore"
+            tree, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore"
         )
     except Exception:  # extruct raises many parser-specific errors on broken markup
         return []
