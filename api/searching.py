@@ -216,7 +216,7 @@ class Searcher:
         elif kind == "outlets":
             item["domain"] = entity.extra[0] or None
         elif kind == "authors":
-            item["type"] = entity.extra[0] if entity.extra else "person"
+            item["type"] = entity.extra[0]
         return item
 
     def entity_detail(self, kind: str, name: str) -> dict[str, Any] | None:

@@ -199,7 +199,7 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]
 
 def _author_facet(key: str) -> dict[str, Any]:
     entity = parse_entity(key)
-    return {"value": entity.name, "type": entity.extra[0] if entity.extra else "person"}
+    return {"value": entity.name, "type": entity.extra[0]}
 
 
 def _region_facet(key: str) -> dict[str, Any]:
