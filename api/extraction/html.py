@@ -166,10 +166,12 @@ def parse_html(html: str, url: str | None = None) -> PageMetadata:
     tree = trafilatura.load_html(html)
     if tree is None:
         return PageMetadata()
+    items = _structured_items(tree, url)
+    _drop_code(tree)
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
-    sources = _Sources(tree, url, _meta_tags(tree), _structured_items(tree, url), doc)
+    sources = _Sources(tree, url, _meta_tags(tree), items, doc)
     result = PageMetadata(text=_main_text(doc), language=_language(tree, doc))
     _choose(result, "site_name", _site_candidates(sources))
     _choose(result, "title", _title_candidates(sources, result.site_name))
@@ -178,6 +180,14 @@ def parse_html(html: str, url: str | None = None) -> PageMetadata:
     if result.language:
         result.provenance["language"] = "meta"
     return result
+
+
+def _drop_code(tree: HtmlElement) -> None:
+    """Empty program code and styles once structured data is read: real pages carry megabytes
+    of inline scripts that htmldate would otherwise search for dates, twice."""
+    for element in tree.iter("script", "style"):
+        if (element.get("type") or "").strip().lower() != "application/ld+json":
+            element.text = None
 
 
 def _choose(result: PageMetadata, name: str, candidates: Iterable[tuple[str, str | None]]) -> None:
@@ -349,7 +359,7 @@ def _date_candidates(s: _Sources, language: str | None) -> Iterator[tuple[str, s
     stronger evidence."""
     for item in _articles(s.items)[:1]:
         yield item["_syntax"], _local_day(_text_of(item.get("datePublished")))
-    guess = getattr(s.trafilatura, "date", None) or _htmldate(s)
+    guess = s.trafilatura.date if s.trafilatura is not None else _htmldate(s)
     structured = [(source, value) for source, value in _structured_dates(s) if value]
     confirmed_by = next((source for source, value in structured if value == guess), None)
     if guess and confirmed_by is None:
@@ -375,8 +385,10 @@ def _local_day(timestamp: str | None) -> str | None:
 
 
 def _htmldate(s: _Sources) -> str | None:
-    """htmldate's best guess at the original publication date (trafilatura asks it the same
-    question while extracting, so this runs only when trafilatura gave up on the page)."""
+    """htmldate's best guess at the original publication date. trafilatura asks it the same
+    question (original date, extensive search) while extracting, so this runs only when
+    trafilatura gave up on the page: asking twice costs a second regex pass over every
+    script of a multi-megabyte page."""
     try:
         return find_date(s.tree, url=s.url, original_date=True, extensive_search=True)
     except Exception:  # htmldate can fail on odd markup; a missing date is the right answer then
