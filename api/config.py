@@ -14,10 +14,11 @@
 | NER_CONCURRENCY        | 2                     | NER requests in flight at once per worker     |
 | NER_MAX_CHARS          | 50000                 | characters packed into one NER request        |
 | API_KEYS               | (none)                | bearer keys for writes, comma-separated       |
-| MAX_TEXT_BYTES         | 1000000               | largest article text or HTML accepted         |
-| MAX_BODY_BYTES         | 2000000               | largest body of a single-article request      |
+| MAX_TEXT_BYTES         | 1000000               | largest plain article text accepted           |
+| MAX_HTML_BYTES         | 10000000              | largest HTML page accepted (UTF-8 bytes)      |
+| MAX_BODY_BYTES         | 2 × largest + 1 MB    | largest body of a single-article request      |
 | BATCH_MAX_ITEMS        | 500                   | most articles in one batch                    |
-| BATCH_MAX_BYTES        | 50000000              | largest batch request body                    |
+| BATCH_MAX_BYTES        | 50 MB, or the body    | largest batch request body                    |
 | CORS_ORIGINS           | *                     | comma-separated origins allowed by CORS       |
 | RATE_LIMIT_WRITES      | (none)                | e.g. 60/minute on writes; off when empty      |
 | RATE_LIMIT_READS       | (none)                | e.g. 600/minute on reads; off when empty      |
@@ -26,14 +27,22 @@
 | LOG_LEVEL              | INFO                  | level of the JSON logs                        |
 | HOST / PORT            | 127.0.0.1 / 8000      | where gunicorn binds                          |
 | WEB_CONCURRENCY        | number of cores       | gunicorn worker processes                     |
+
+Real article pages weigh up to a few MB (inline scripts and JSON), so HTML has its own limit.
+The body limits follow from the content limits unless set: JSON escaping of quotes, backslashes
+and newlines can nearly double a page, so a body may hold twice the largest field plus 1 MB for
+the other fields; a batch may always hold at least one such body.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+BODY_OVERHEAD_BYTES = 1_000_000
+BATCH_BYTES = 50_000_000
 
 
 def _as_list(value: str) -> tuple[str, ...]:
@@ -55,9 +64,10 @@ class Settings:
     ner_max_chars: int = 50_000
     api_keys: tuple[str, ...] = ()
     max_text_bytes: int = 1_000_000
-    max_body_bytes: int = 2_000_000
+    max_html_bytes: int = 10_000_000
+    max_body_bytes: int = 0  # 0: derived from the content limits (see the module docstring)
     batch_max_items: int = 500
-    batch_max_bytes: int = 50_000_000
+    batch_max_bytes: int = 0  # 0: derived
     cors_origins: tuple[str, ...] = ("*",)
     rate_limit_writes: str | None = None
     rate_limit_reads: str | None = None
@@ -67,6 +77,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+
+    def __post_init__(self) -> None:
+        if not self.max_body_bytes:
+            largest = max(self.max_text_bytes, self.max_html_bytes)
+            object.__setattr__(self, "max_body_bytes", 2 * largest + BODY_OVERHEAD_BYTES)
+        if not self.batch_max_bytes:
+            object.__setattr__(self, "batch_max_bytes", max(BATCH_BYTES, self.max_body_bytes))
 
     @property
     def es_hosts(self) -> list[str]:
@@ -88,6 +105,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "NER_MAX_CHARS": ("ner_max_chars", int),
     "API_KEYS": ("api_keys", _as_list),
     "MAX_TEXT_BYTES": ("max_text_bytes", int),
+    "MAX_HTML_BYTES": ("max_html_bytes", int),
     "MAX_BODY_BYTES": ("max_body_bytes", int),
     "BATCH_MAX_ITEMS": ("batch_max_items", int),
     "BATCH_MAX_BYTES": ("batch_max_bytes", int),
@@ -118,4 +136,5 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     unknown = set(overrides) - known
     if unknown:
         raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
-    return replace(Settings(**values), **overrides)
+    # One construction, so that derived limits follow overridden content limits too.
+    return Settings(**{**values, **overrides})

@@ -24,6 +24,7 @@ from marshmallow import ValidationError
 
 from api.errors import ProblemError, field_messages
 from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
+from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
 from api.metrics import ServiceMetrics
 from api.search.index import ArticleIndex, StoredArticle
@@ -44,7 +45,8 @@ class WriteResult:
 
 
 def canonical_url(url: str) -> str:
-    """`HTTPS://Example.com:443/a?utm_source=x#top` -> `https://example.com/a`."""
+    """`HTTPS://Example.com:443/a?utm_source=x#top` -> `https://example.com/a`; a punycode
+    host becomes its Unicode spelling (`xn--mnchen-3ya.de` -> `münchen.de`)."""
     normalized = courlan.normalize_url(url)
     return urlsplit(normalized)._replace(fragment="").geturl()
 
@@ -86,12 +88,13 @@ class Ingestor:
         self,
         index: ArticleIndex,
         ner: CoreNLPEngine,
-        max_text_bytes: int,
+        limits: dict[str, int],
         metrics: ServiceMetrics,
     ) -> None:
+        """limits: the largest `text` and `html` accepted, in UTF-8 bytes."""
         self.index = index
         self.ner = ner
-        self.max_text_bytes = max_text_bytes
+        self.limits = limits
         self.metrics = metrics
 
     def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -101,10 +104,9 @@ class Ingestor:
     # --- checks ------------------------------------------------------------------------------
 
     def oversized_fields(self, payload: dict[str, Any]) -> dict[str, list[str]]:
-        limit = self.max_text_bytes
         return {
             name: [f"Longer than the limit of {limit} bytes."]
-            for name in ("text", "html")
+            for name, limit in self.limits.items()
             if len((payload.get(name) or "").encode()) > limit
         }
 
@@ -160,7 +162,10 @@ class Ingestor:
             elif name == "url":
                 value = canonical_url(value) if value else None
             elif name == "authors":
-                value = list(dict.fromkeys(value))
+                outlet = changes.get("outlet", stored.article.get("outlet"))
+                value = as_credits(
+                    value, outlet_for_name(outlet) if isinstance(outlet, str) else outlet
+                )
             article[name] = value
             if value in (None, []):
                 provenance.pop(name, None)

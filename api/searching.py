@@ -195,9 +195,15 @@ class Searcher:
     # --- entity endpoints --------------------------------------------------------------------
 
     def list_entities(
-        self, kind: str, limit: int, prefix: str | None, contains: str | None
+        self,
+        kind: str,
+        limit: int,
+        prefix: str | None,
+        contains: str | None,
+        entity_type: str | None = None,
     ) -> list[dict[str, Any]]:
-        body = queries.entity_list_body(kind, limit, prefix, contains)
+        """Entities by article count; `entity_type` picks authors of one type."""
+        body = queries.entity_list_body(kind, limit, prefix, contains, entity_type)
         buckets = self.index.search(body)["aggregations"]["entities"]["buckets"]
         return [self._entity_item(kind, bucket) for bucket in buckets]
 
@@ -209,6 +215,8 @@ class Searcher:
             item.update(code=region["code"], type=region["type"], country=region["country"])
         elif kind == "outlets":
             item["domain"] = entity.extra[0] or None
+        elif kind == "authors":
+            item["type"] = entity.extra[0]
         return item
 
     def entity_detail(self, kind: str, name: str) -> dict[str, Any] | None:

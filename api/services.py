@@ -26,7 +26,8 @@ def ner_engine() -> CoreNLPEngine:
 
 
 def ingestor() -> Ingestor:
-    return Ingestor(article_index(), ner_engine(), settings().max_text_bytes, service_metrics())
+    limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
+    return Ingestor(article_index(), ner_engine(), limits, service_metrics())
 
 
 def searcher() -> Searcher:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
+from urllib.parse import quote
 
+import idna
 import pycountry
 from marshmallow import (
     Schema,
@@ -67,14 +70,135 @@ LANGUAGE_CODES = sorted(
 # Whitespace spelled out: Python's and JSON Schema's (ECMA) `\s` differ on a few characters.
 _BLANK = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 NOT_BLANK = validate.Regexp(rf"[\s\S]*[^{_BLANK}]", error="Must not be empty or whitespace only.")
-HTTP_URL = validate.Regexp(
-    r"^[Hh][Tt][Tt][Pp][Ss]?://([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-    r"(:[0-9]{1,5})?([/?#][!-~]*)?$",
-    error="Must be an http(s) URL with a host name, in ASCII (percent-encode the rest).",
+# Characters a browser leaves as they are in a path, query or fragment; everything else
+# (spaces, quotes, angle brackets, non-ASCII) it percent-encodes as UTF-8. "%" stays, so that
+# an already encoded URL is not encoded twice.
+_URL_SAFE = "/?#[]@!$&'()*+,;=:%-._~"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ASCII_HOST = rf"(?:{_LABEL}\.)+[A-Za-z]{{2,63}}"
+_PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+# The documented rule, for ASCII hosts; an internationalised host is accepted beyond it, when
+# IDNA (UTS 46) maps it to such a host. Whitespace spelled out as in NOT_BLANK.
+HTTP_URL_PATTERN = (
+    rf"^[{_BLANK}]*[Hh][Tt][Tt][Pp][Ss]?://{_ASCII_HOST}(?::{_PORT})?(?:[/?#][\s\S]*)?[{_BLANK}]*$"
 )
+_URL_PARTS = re.compile(
+    r"^(?P<scheme>[Hh][Tt][Tt][Pp][Ss]?)://(?P<host>[^/?#:@\s]+)(?::(?P<port>[0-9]+))?"
+    r"(?P<rest>[/?#][\s\S]*)?$"
+)
+_BLANK_CHARS = re.compile(rf"^[{_BLANK}]+|[{_BLANK}]+$")
+_HOST = re.compile(rf"^{_ASCII_HOST}$")
+MAX_URL_CHARS = 4000
+
+
+class HttpUrl(fields.String):
+    """An http(s) URL with a host, as a browser's address bar takes it.
+
+    Loads to one canonical spelling: surrounding whitespace trimmed; an internationalised host
+    checked by IDNA (UTS 46); the host lower-cased in its Unicode form ("stössenseer.de", as the
+    address bar shows it and as courlan, which makes the article id, normalises it); path,
+    query and fragment percent-encoded where a browser would ("a b/ü" -> "a%20b/%C3%BC"). A
+    Unicode host and its punycode spelling ("xn--...") load to the same string and so give the
+    same id. The length limit applies to what the client sent, before percent-encoding.
+    """
+
+    default_error_messages = {
+        "invalid_url": "Must be an http(s) URL with a host name.",
+        "too_long": f"Longer than {MAX_URL_CHARS} characters.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "pattern": HTTP_URL_PATTERN,
+            "maxLength": MAX_URL_CHARS,
+            "description": "Internationalised host names are accepted too. Stored trimmed, "
+            "with a lower-case Unicode host (punycode is decoded) and a percent-encoded path, "
+            "query and fragment.",
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        raw = super()._deserialize(value, attr, data, **kwargs)
+        if len(raw) > MAX_URL_CHARS:
+            raise self.make_error("too_long")
+        match = _URL_PARTS.match(_BLANK_CHARS.sub("", raw))
+        host = unicode_host(match.group("host")) if match else None
+        port = match.group("port") if match else None
+        if match is None or host is None or (port is not None and not re.fullmatch(_PORT, port)):
+            raise self.make_error("invalid_url")
+        rest = quote(match.group("rest") or "", safe=_URL_SAFE)
+        return f"{match.group('scheme').lower()}://{host}{f':{port}' if port else ''}{rest}"
+
+
+def unicode_host(host: str) -> str | None:
+    """A host name with a TLD, lower-cased, punycode labels decoded ('xn--mnchen-3ya.de' ->
+    'münchen.de'); None when it is not one (or IDNA refuses a non-ASCII name)."""
+    if host.isascii():
+        if not _HOST.match(host):
+            return None
+        try:
+            return idna.decode(host.lower())
+        except idna.IDNAError:  # an "xn--" label that is not valid punycode: keep it as sent
+            return host.lower()
+    try:
+        ascii_host = idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return None
+    return idna.decode(ascii_host) if _HOST.match(ascii_host) else None
 
 
 _NAME = fields.String(validate=[validate.Length(min=1, max=300), NOT_BLANK])
+CREDIT_TYPES = ("person", "organization")
+
+
+class CreditSchema(Schema):
+    """An author credit, as schema.org has it: a Person or an Organization (a wire agency, a
+    syndication service, or the outlet's own desk or brand)."""
+
+    name = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=300), NOT_BLANK],
+        metadata={"example": "Jane Doe"},
+    )
+    type = fields.String(
+        load_default="person",
+        validate=validate.OneOf(CREDIT_TYPES),
+        metadata={"example": "person"},
+    )
+
+
+class CreditField(fields.Field):
+    """A client's author: a credit object, or a plain name (a person, unless it is a known wire
+    agency or the article's outlet: the pipeline decides)."""
+
+    default_error_messages = {"invalid": "Must be a name or an object with name and type."}
+    _name = _NAME
+    _object = fields.Nested(CreditSchema)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"] = {
+            "oneOf": [
+                {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 300,
+                    "pattern": NOT_BLANK.regex.pattern,
+                },
+                {"$ref": "#/components/schemas/Credit"},
+            ],
+            **kwargs["metadata"],
+        }
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, str):
+            return self._name.deserialize(value, attr, data)
+        if isinstance(value, dict):
+            return self._object.deserialize(value, attr, data)
+        raise self.make_error("invalid")
 
 
 class ArticleFieldsMixin(Schema):
@@ -85,15 +209,18 @@ class ArticleFieldsMixin(Schema):
         validate=validate.Length(max=2000),
         metadata={"example": "Moscow agrees to concede on five Ukrainian regions"},
     )
-    # One pattern is both the check and the documented rule (marshmallow's URL validator and
-    # any JSON-schema pattern would disagree at the edges).
-    url = fields.String(
+    url = HttpUrl(
         allow_none=True,
-        validate=[validate.Length(max=4000), HTTP_URL],
         metadata={"example": "https://english.pravda.ru/world/alaska-talks/"},
     )
     authors = fields.List(
-        _NAME, validate=validate.Length(max=100), metadata={"example": ["Petr Ermilin"]}
+        CreditField(),
+        validate=validate.Length(max=100),
+        metadata={
+            "description": "In byline order; a plain name is a person unless it is a known wire "
+            "agency or the outlet",
+            "example": ["Petr Ermilin", {"name": "AP", "type": "organization"}],
+        },
     )
     outlet = fields.String(
         allow_none=True,
@@ -182,7 +309,17 @@ class ExtractedArticleSchema(Schema):
     text = fields.String()
     language = fields.String(allow_none=True, metadata={"example": "en"})
     published_at = fields.String(allow_none=True, metadata={"example": "2025-08-18"})
-    authors = fields.List(fields.String(), metadata={"example": ["Petr Ermilin"]})
+    authors = fields.List(
+        fields.Nested(CreditSchema),
+        metadata={
+            "description": "Credits in byline order: persons, and organisations (wire agencies, "
+            "the outlet's desk)",
+            "example": [
+                {"name": "Petr Ermilin", "type": "person"},
+                {"name": "AP", "type": "organization"},
+            ],
+        },
+    )
     outlet = fields.Nested(OutletSchema, allow_none=True)
     people = fields.List(fields.Nested(PersonSchema))
     regions = fields.List(fields.Nested(RegionSchema))

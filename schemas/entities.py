@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from schemas.articles import CREDIT_TYPES
 from schemas.search import ArticleSummarySchema
 
 
@@ -22,11 +23,20 @@ class EntityQueryArgsSchema(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class AuthorQueryArgsSchema(EntityQueryArgsSchema):
+    type = fields.String(
+        validate=validate.OneOf(CREDIT_TYPES),
+        metadata={"description": "Only persons, or only organisations (agencies, desks)"},
+    )
+
+
 class EntitySchema(Schema):
     name = fields.String(required=True, metadata={"example": "Volodymyr Zelensky"})
     articles = fields.Integer(required=True, metadata={"description": "Articles naming it"})
     code = fields.String(allow_none=True, metadata={"description": "Regions only"})
-    type = fields.String(metadata={"description": "Regions only"})
+    type = fields.String(
+        metadata={"description": "Regions: their kind; authors: person or organization"}
+    )
     country = fields.String(allow_none=True, metadata={"description": "Regions only"})
     domain = fields.String(allow_none=True, metadata={"description": "Outlets only"})
 

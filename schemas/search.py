@@ -6,7 +6,13 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from schemas.articles import OrganizationSchema, OutletSchema, PersonSchema, RegionSchema
+from schemas.articles import (
+    CreditSchema,
+    OrganizationSchema,
+    OutletSchema,
+    PersonSchema,
+    RegionSchema,
+)
 
 SORTS = ("relevance", "-published_at", "published_at")
 FACETS = ("people", "regions", "outlets", "authors", "organizations", "published_at")
@@ -72,7 +78,10 @@ class ArticleQueryArgsSchema(Schema):
         load_default=False,
         metadata={"description": "Match regions only among the article's focus regions"},
     )
-    author = fields.String(validate=validate.Length(min=1, max=300))
+    author = fields.String(
+        validate=validate.Length(min=1, max=300),
+        metadata={"description": "A credited person or organisation (an agency such as dpa)"},
+    )
     outlet = fields.String(
         validate=validate.Length(min=1, max=300),
         metadata={"description": "Outlet name or domain", "example": "pravda.ru"},
@@ -130,7 +139,7 @@ class ArticleSummarySchema(Schema):
     text = fields.String(metadata={"description": "Only with fields=text"})
     language = fields.String(allow_none=True)
     published_at = fields.String(allow_none=True)
-    authors = fields.List(fields.String())
+    authors = fields.List(fields.Nested(CreditSchema))
     outlet = fields.Nested(OutletSchema, allow_none=True)
     people = fields.List(fields.Nested(PersonSchema))
     regions = fields.List(fields.Nested(RegionSchema))
@@ -145,7 +154,9 @@ class FacetValueSchema(Schema):
     value = fields.String(required=True)
     count = fields.Integer(required=True)
     code = fields.String(allow_none=True, metadata={"description": "Regions only"})
-    type = fields.String(metadata={"description": "Regions only"})
+    type = fields.String(
+        metadata={"description": "Regions: their kind; authors: person or organization"}
+    )
 
 
 class FacetsSchema(Schema):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from api.extraction.corenlp import CoreNLPEngine, Entity, NerUnavailable, languages
-from api.extraction.credits import split_credits
+from api.extraction.credits import Credit, as_credits, split_credits
 from api.extraction.gazetteer import gazetteer
 from api.extraction.html import parse_html
 from api.extraction.language import detect_language
@@ -89,7 +89,7 @@ class Prepared:
     title_end: int
     language: str | None
     published_at: str | None
-    authors: list[str]
+    authors: list[Credit]
     outlet: dict | None
     provenance: dict[str, str] = field(default_factory=dict)
 
@@ -151,13 +151,6 @@ def _prepare(article: Mapping[str, Any]) -> Prepared:
         (page and page.title, meta_source("title")),
         (_first_line_title(credits.body), "text"),
     )
-    authors = _pick(
-        provenance,
-        "authors",
-        (_provided(article, "authors"), "provided"),
-        (page and page.authors, meta_source("authors")),
-        (credits.authors, credits.provenance.get("authors")),
-    )
     outlet_name = _pick(
         provenance,
         "outlet",
@@ -168,6 +161,14 @@ def _prepare(article: Mapping[str, Any]) -> Prepared:
     outlet = _outlet(outlet_name, url)
     if outlet and not outlet_name:
         provenance["outlet"] = "url"
+    provided_authors = _provided(article, "authors")
+    authors = _pick(
+        provenance,
+        "authors",
+        (provided_authors and as_credits(provided_authors, outlet), "provided"),
+        (page and page.authors, meta_source("authors")),
+        (credits.authors, credits.provenance.get("authors")),
+    )
     ner_text, title_end = _ner_text(title, credits.body)
     language = _pick(
         provenance,

@@ -17,11 +17,17 @@ Choices:
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from api.extraction.names import NAME_PARTICLES
 from api.extraction.outlets import is_known_outlet, is_news_agency, outlet_for_name
 from api.textnorm import fold
 
+PERSON, ORGANIZATION = "person", "organization"
+Credit = dict[str, str]  # {"name": ..., "type": "person" | "organization"}, as schema.org has it
+_DATA = Path(__file__).parent / "data"
+MAX_ABBREVIATION = 4
 HEAD_LINES = 6
 TAIL_LINES = 8
 MAX_CREDIT_LINE = 160
@@ -154,7 +160,7 @@ class Credits:
     """What split_credits found, and the text left for NER."""
 
     body: str
-    authors: list[str] = field(default_factory=list)
+    authors: list[Credit] = field(default_factory=list)
     outlet: str | None = None
     provenance: dict[str, str] = field(default_factory=dict)
 
@@ -163,17 +169,23 @@ class Credits:
 class _Found:
     """Accumulates authors and outlet candidates while lines are scanned."""
 
-    authors: list[str] = field(default_factory=list)
+    authors: list[Credit] = field(default_factory=list)
     author_source: str | None = None
     footer_outlet: str | None = None
     byline_outlet: str | None = None
+    dateline_agencies: list[str] = field(default_factory=list)
 
-    def add_authors(self, names: list[str], source: str) -> None:
+    def add_authors(self, names: list[str], source: str, kind: str = PERSON) -> None:
         for name in names:
-            if name.casefold() not in {a.casefold() for a in self.authors}:
-                self.authors.append(name)
+            if fold(name) not in {fold(a["name"]) for a in self.authors}:
+                self.authors.append({"name": name, "type": kind})
         if names and self.author_source is None:
             self.author_source = source
+
+    def add_agency(self, written: str | None, source: str) -> None:
+        """A wire agency named in a byline or dateline is a credit as printed ("dpa")."""
+        if written and is_agency(written):
+            self.add_authors([written.strip()], source, ORGANIZATION)
 
 
 def clean_person_name(raw: str) -> str | None:
@@ -202,17 +214,20 @@ def _title_case_if_shouting(name: str) -> str:
     return name
 
 
-def parse_names(text: str) -> tuple[list[str], str | None] | None:
-    """Names (and an outlet) from a byline's name part, or None when it is not a byline."""
+def parse_names(text: str) -> tuple[list[str], str | None, list[str]] | None:
+    """Names, an outlet and the outlets as written, from a byline's name part ('Jane Doe, AP'
+    -> ['Jane Doe'], 'Associated Press', ['AP']), or None when it is not a byline."""
     names: list[str] = []
     outlet: str | None = None
+    written: list[str] = []
     pieces = [p for p in _NAME_SPLIT.split(text.strip().rstrip(".")) if p.strip()]
     if not pieces:
         return None
     for index, piece in enumerate(pieces):
         piece = _TRAILING_PLACE.sub("", piece.strip())
-        if is_known_outlet(piece):
+        if is_known_outlet(piece) or is_agency(piece):
             outlet = outlet or outlet_for_name(piece)["name"]
+            written.append(piece)
             continue
         name = clean_person_name(piece)
         if name is not None:
@@ -221,10 +236,10 @@ def parse_names(text: str) -> tuple[list[str], str | None] | None:
             return None
     if not names and outlet is None:
         return None
-    return names, outlet
+    return names, outlet, written
 
 
-def _byline(line: str, edge: str) -> tuple[list[str], str | None] | None:
+def _byline(line: str, edge: str) -> tuple[list[str], str | None, list[str]] | None:
     """Authors/outlet of a byline such as 'By Jane Doe, Reuters' or "Author's name Jane Doe"."""
     match = _BYLINE.match(line)
     if match:
@@ -234,15 +249,18 @@ def _byline(line: str, edge: str) -> tuple[list[str], str | None] | None:
     return _name_outlet_line(line)
 
 
-def _name_outlet_line(line: str) -> tuple[list[str], str | None] | None:
-    """'Jane Doe, Reuters' or 'Jane Doe | AP': only when the last part is a known outlet."""
+def _name_outlet_line(line: str) -> tuple[list[str], str | None, list[str]] | None:
+    """'Jane Doe, Reuters', 'Jane Doe | AP' (the last part a known outlet) or 'AFP/dpa' (wire
+    agencies only)."""
     parts = re.split(r"\s*[,|/]\s*", line.strip())
-    if len(parts) < 2 or not is_known_outlet(parts[-1]):
+    if parts and all(is_agency(part) for part in parts):
+        return [], outlet_for_name(parts[0])["name"], parts
+    if len(parts) < 2 or not (is_known_outlet(parts[-1]) or is_agency(parts[-1])):
         return None
     parsed = parse_names(", ".join(parts[:-1]))
     if parsed is None or not parsed[0]:
         return None
-    return parsed[0], outlet_for_name(parts[-1])["name"]
+    return parsed[0], outlet_for_name(parts[-1])["name"], [*parsed[2], parts[-1]]
 
 
 def _role_credits(line: str) -> list[str] | None:
@@ -285,14 +303,18 @@ def _strip_agency_dateline(line: str, found: _Found) -> str:
     """'KYIV (Reuters) - text' -> 'KYIV - text' and 'AP — text' -> 'text', noting the agency."""
     match = _DATELINE_AGENCY.match(line)
     agency = match and (match.group("agency") or match.group("slashed"))
-    if match and agency and is_known_outlet(agency):
+    if match and agency and (is_known_outlet(agency) or is_agency(agency)):
         found.byline_outlet = found.byline_outlet or outlet_for_name(agency)["name"]
+        if is_agency(agency):
+            found.dateline_agencies.append(agency.strip())
         place = (match.group("place") or "").strip(" ,.")
         rest = line[match.end() :]
         return f"{place} - {rest}" if place else rest
     match = _LEADING_AGENCY.match(line)
-    if match and is_news_agency(match.group("agency")):
+    if match and (is_news_agency(match.group("agency")) or is_agency(match.group("agency"))):
         found.byline_outlet = found.byline_outlet or outlet_for_name(match.group("agency"))["name"]
+        if is_agency(match.group("agency")):
+            found.dateline_agencies.append(match.group("agency").strip())
         return line[match.end() :]
     return line
 
@@ -313,6 +335,8 @@ def _classify(line: str, edge: str | None, found: _Found) -> bool:
         byline = _byline(stripped, edge)
         if byline is not None:
             found.add_authors(byline[0], edge)
+            for written in byline[2]:
+                found.add_agency(written, edge)
             found.byline_outlet = found.byline_outlet or byline[1]
             return True
     outlet = _footer_outlet(stripped)
@@ -335,14 +359,17 @@ def split_credits(text: str) -> Credits:
         if _classify(line, edge, found):
             continue
         kept.append(_strip_agency_dateline(line, found) if index in head else line)
+    # A dateline agency credits the story after its reporters ("Jane Doe, Reuters").
+    found.add_authors(found.dateline_agencies, "dateline", ORGANIZATION)
+    authors = found.authors
     provenance: dict[str, str] = {}
-    if found.authors:
+    if authors:
         provenance["authors"] = found.author_source or "byline"
     outlet = found.footer_outlet or found.byline_outlet
     if outlet:
         provenance["outlet"] = "footer" if found.footer_outlet else "byline"
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
-    return Credits(body=body, authors=found.authors, outlet=outlet, provenance=provenance)
+    return Credits(body=body, authors=authors, outlet=outlet, provenance=provenance)
 
 
 _AUTHOR_SPLIT = re.compile(
@@ -363,9 +390,12 @@ _AUTHOR_NOISE = re.compile(
 _JOB_TITLE = re.compile(
     r"(?<=\S)\s+(?:(?:senior|chief|staff|political|foreign|business|sports|special|science|"
     r"contributing|managing|deputy|freelance)\s+)*(?:reporter|correspondent|editor|writer|"
-    r"journalist|columnist|contributor|redakteur(?:in)?|korrespondent(?:in)?)\b.*$",
+    r"journalist|columnist|contributor|redakteur(?:in)?|korrespondent(?:in)?|기자|記者)"
+    r"(?:\b|(?=\s|$)).*$",
     re.IGNORECASE,
 )
+# Editors' initials after a name: "Elena Oberholzer (obe)".
+_INITIALS_AFTER = re.compile(r"\s*\([^()\s]{1,5}\)$")
 _NOT_AUTHOR_WORDS = frozenset(
     {
         "redaktion",
@@ -422,6 +452,9 @@ _NOT_AUTHOR_WORDS = frozenset(
         "share",
         "shares",
         "more",
+        "nachrichten",
+        "noticias",
+        "actualités",
         "posts",
         "view",
         "profile",
@@ -503,31 +536,98 @@ _COMMON_TLDS = frozenset(
         "br",
     }
 )
+_IMAGE_LABEL = re.compile(
+    r"\b(?:fotos?|photos?|bild(?:er)?|images?|pictures?|credits?|illustration)\s*[:/©]|©",
+    re.IGNORECASE,
+)
 _DOMAIN_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$|^@|_", re.IGNORECASE)
 
 
 def clean_authors(
-    values: list[str], excluded: list[str] | None = None, url: str | None = None
-) -> list[str]:
-    """Person names from raw author strings: split lists, drop prefixes, dates, emails, URLs,
-    site and outlet names ('By A and B | Published 3 May' -> ['A', 'B']).
+    values: list[str | Credit], excluded: list[str] | None = None, url: str | None = None
+) -> list[Credit]:
+    """Credits from raw author values, in byline order: split lists, drop prefixes, dates,
+    emails, URLs, image credits and role words ('By A and B | Published 3 May' -> A, B).
 
+    Wire agencies ('AFP/dpa'), desk credits ('MND Staff') and other outlets are organisations.
+    The page's own outlet (`excluded` site names, or the URL's domain) and its desk are
+    organisations too, but only when no person is credited: beside a person they are the
+    publisher, not a byline.
+    A value typed {"type": "organization"} (a schema.org Organization) stays one.
     A lone word is kept only when it was the whole value (a user name such as 'gnaddrig');
     a lone word split off a longer value is usually a place or a role ('Jane Doe, London').
     """
     banned = {_squash(name) for name in excluded or []}
     if url:
         banned.update(_url_labels(url))
-    names: list[str] = []
+    credits: list[tuple[Credit, bool]] = []
     for value in values:
-        if _looks_like_url(value or ""):
+        raw, hinted = (value["name"], value["type"]) if isinstance(value, dict) else (value, None)
+        if _looks_like_url(raw or ""):
             continue
-        pieces = [p for p in _AUTHOR_SPLIT.split(value or "") if p.strip()]
+        pieces = [p for p in _AUTHOR_SPLIT.split(raw or "") if p.strip()]
+        if hinted == ORGANIZATION:
+            pieces = [raw]
         for piece in pieces:
-            name = _author_piece(piece, banned, allow_single_word=len(pieces) == 1)
-            if name and fold(name) not in {fold(n) for n in names}:
-                names.append(name)
-    return names
+            found = _credit_piece(piece, banned, len(pieces) == 1, hinted)
+            seen = {fold(c["name"]) for c, _ in credits}
+            # The outlet once, however it is spelt ("Fem.com", "Fem Com").
+            repeated_outlet = found and found[1] and any(own for _, own in credits)
+            if found and fold(found[0]["name"]) not in seen and not repeated_outlet:
+                credits.append(found)
+    if any(credit["type"] == PERSON for credit, _ in credits):
+        return [credit for credit, own in credits if not own]
+    return [credit for credit, _ in credits]
+
+
+def as_credits(values: list[str | Credit], outlet: dict | None = None) -> list[Credit]:
+    """Client-given authors: objects stay as they are; a string is a person unless it is a
+    known wire agency or the article's outlet (by name or domain)."""
+    own = {fold(v) for v in (outlet or {}).values() if v}
+    credits: list[Credit] = []
+    for value in values:
+        if isinstance(value, dict):
+            credits.append({"name": value["name"], "type": value.get("type") or PERSON})
+            continue
+        own_outlet = fold(value) in own or _squash(value) in {_squash(o) for o in own}
+        kind = ORGANIZATION if is_agency(value) or own_outlet else PERSON
+        credits.append({"name": value, "type": kind})
+    return list({fold(c["name"]): c for c in reversed(credits)}.values())[::-1]
+
+
+def is_agency(name: str) -> bool:
+    """A wire agency or syndication service ('dpa', 'AP', 'Deutsche Presse-Agentur').
+
+    A short abbreviation counts only as abbreviations are written ('AP', 'dpa'), not as a
+    capitalised word ('Ana', 'Spa')."""
+    text = name.strip(" .,;:()[]")
+    if fold(text) not in _word_list("agencies.txt"):
+        return False
+    return len(text) > MAX_ABBREVIATION or text.isupper() or text.islower()
+
+
+def is_desk_credit(name: str) -> bool:
+    """A newsroom's own desk ('MND Staff', 'BR24 Redaktion', 'Redaktion hessenschau.de'): a
+    desk word beside a brand word; a desk or role word alone ('Staff Reporter') names no one."""
+    tokens = [t for t in re.split(r"[\s-]+", fold(name)) if t]
+    desk = _word_list("desk_words.txt")
+    brand = [t for t in tokens if t not in desk and t not in _NOT_NAME_WORDS]
+    return 2 <= len(tokens) <= 4 and 0 < len(brand) < len(tokens) and any(t in desk for t in tokens)
+
+
+def _is_image_credit(text: str) -> bool:
+    """'Foto: dpa', 'Getty Images', 'AFP Photo': credits of pictures, not of the story."""
+    if _IMAGE_LABEL.search(text):
+        return True
+    words = " " + " ".join(re.split(r"\W+", fold(text))) + " "
+    return any(f" {phrase} " in words for phrase in _word_list("photo_credits.txt"))
+
+
+@cache
+def _word_list(name: str) -> frozenset[str]:
+    """A folded word list from data/ (one entry a line, '#' comments)."""
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line) for line in lines if line.strip() and not line.startswith("#"))
 
 
 def _squash(name: str) -> str:
@@ -551,20 +651,44 @@ def _url_labels(url: str) -> set[str]:
 def _strip_author_noise(piece: str) -> str:
     """Drop labels ('Text:'), prefixes ('By', 'Von') and trailing dates or reading times."""
     text = " ".join(piece.split()).rsplit(": ", 1)[-1].strip(" .:-–—'\"()[]")
-    text = _AUTHOR_PREFIX.sub("", text)
+    text = _AUTHOR_PREFIX.sub("", _INITIALS_AFTER.sub("", text))
     text = _AUTHOR_NOISE.sub("", text).strip(" .,:-–—")
     return _JOB_TITLE.sub("", text).strip(" .,:-–—")
 
 
-def _author_piece(piece: str, banned: set[str], allow_single_word: bool) -> str | None:
-    """One cleaned author name, or None for noise (emails, URLs, handles, dates, organisations)."""
+def _credit_piece(
+    piece: str, banned: set[str], allow_single_word: bool, hinted: str | None
+) -> tuple[Credit, bool] | None:
+    """One credit and whether it is the page's own outlet, or None for noise (emails, URLs,
+    handles, dates, image credits, institutions)."""
     if "@" in piece or "://" in piece or piece.strip().lower().startswith("www."):
         return None
+    if _is_image_credit(piece):
+        return None
+    written = " ".join(piece.split()).strip(" .,:;-–—|")
+    if is_desk_credit(written) and not _AUTHOR_NOISE.search(written):
+        return {"name": written, "type": ORGANIZATION}, True  # "Redaktion hessenschau.de"
     text = _strip_author_noise(piece)
+    if not text or _is_image_credit(text):
+        return None
+    own = _squash(text) in banned or _squash(text.rsplit(".", 1)[0]) in banned
+    organization = {"name": text, "type": ORGANIZATION}
+    if is_agency(text) or (is_known_outlet(text) and not own):
+        return organization, False
+    if own and len(text.split()) <= MAX_OUTLET_WORDS:
+        return organization, True
+    if hinted == ORGANIZATION:
+        return None  # an institution credited as author ("Ministry of ..."), not a byline
+    name = _person_piece(text, allow_single_word)
+    return ({"name": name, "type": PERSON}, False) if name else None
+
+
+def _person_piece(text: str, allow_single_word: bool) -> str | None:
+    """A cleaned person name, or None when the text is not one."""
     tokens = text.split()
     if not (1 if allow_single_word else 2) <= len(tokens) <= 5 or any(c.isdigit() for c in text):
         return None
-    if _DOMAIN_LIKE.match(text) or _squash(text) in banned or is_known_outlet(text):
+    if _DOMAIN_LIKE.match(text):
         return None
     words = {part.casefold().strip(".") for token in tokens for part in token.split("-")}
     if words & _NOT_AUTHOR_WORDS or any(not token[0].isalpha() for token in tokens):

@@ -8,6 +8,7 @@ and headline/byline elements. Each field keeps the source it came from in `prove
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,8 +22,16 @@ import trafilatura
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from api.extraction.credits import HEAD_LINES, clean_authors, split_credits
-from api.extraction.outlets import outlet_from_url
+from api.extraction.credits import (
+    HEAD_LINES,
+    ORGANIZATION,
+    PERSON,
+    Credit,
+    clean_authors,
+    is_agency,
+    split_credits,
+)
+from api.extraction.outlets import curated_outlet, outlet_from_url
 from api.textnorm import fold
 
 ARTICLE_TYPES = frozenset(
@@ -100,6 +109,7 @@ _DATEPARSER_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
     "RETURN_AS_TIMEZONE_AWARE": False,
 }
+UTC_SAME_DAY_HOURS = range(6, 18)
 MIN_DATE_CHARS = 6
 MAX_DATE_CHARS = 60
 _CHROME = re.compile(
@@ -114,6 +124,8 @@ _CONTENT = re.compile(
 MIN_HEADLINE_WORDS = 2
 MAX_BYLINE_CHARS = 120
 MAX_BYLINES = 5
+MAX_SOURCE_WORDS = 4
+MIN_STORY_PARAGRAPH = 200  # characters: a paragraph this long means the story has begun
 
 
 @dataclass
@@ -122,7 +134,7 @@ class PageMetadata:
 
     title: str | None = None
     text: str = ""
-    authors: list[str] = field(default_factory=list)
+    authors: list[Credit] = field(default_factory=list)
     site_name: str | None = None
     published: str | None = None
     language: str | None = None
@@ -147,14 +159,19 @@ class _Sources:
 
 
 def parse_html(html: str, url: str | None = None) -> PageMetadata:
-    """Extract page metadata and main text; an unparseable page gives empty metadata."""
+    """Extract page metadata and main text; an unparseable page gives empty metadata.
+
+    The page is parsed once: trafilatura (which works on its own copy), extruct and htmldate
+    all read the same lxml tree."""
     tree = trafilatura.load_html(html)
     if tree is None:
         return PageMetadata()
+    items = _structured_items(tree, url)
+    _drop_code(tree)
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, include_tables=True
     )
-    sources = _Sources(tree, url, _meta_tags(tree), _structured_items(html, url), doc)
+    sources = _Sources(tree, url, _meta_tags(tree), items, doc)
     result = PageMetadata(text=_main_text(doc), language=_language(tree, doc))
     _choose(result, "site_name", _site_candidates(sources))
     _choose(result, "title", _title_candidates(sources, result.site_name))
@@ -163,6 +180,14 @@ def parse_html(html: str, url: str | None = None) -> PageMetadata:
     if result.language:
         result.provenance["language"] = "meta"
     return result
+
+
+def _drop_code(tree: HtmlElement) -> None:
+    """Empty program code and styles once structured data is read: real pages carry megabytes
+    of inline scripts that htmldate would otherwise search for dates, twice."""
+    for element in tree.iter("script", "style"):
+        if (element.get("type") or "").strip().lower() != "application/ld+json":
+            element.text = None
 
 
 def _choose(result: PageMetadata, name: str, candidates: Iterable[tuple[str, str | None]]) -> None:
@@ -199,11 +224,12 @@ def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
     return tags
 
 
-def _structured_items(html: str, url: str | None) -> list[dict[str, Any]]:
-    """JSON-LD and microdata items (flattened, @graph expanded), tagged with their syntax."""
+def _structured_items(tree: HtmlElement, url: str | None) -> list[dict[str, Any]]:
+    """JSON-LD and microdata items (flattened, @graph expanded), tagged with their syntax; read
+    from the page's one parsed tree (extruct takes a tree for these syntaxes)."""
     try:
         data = extruct.extract(
-            html, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore"
+            tree, base_url=url, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore"
         )
     except Exception:  # extruct raises many parser-specific errors on broken markup
         return []
@@ -250,13 +276,26 @@ def _text_of(value: Any) -> str | None:
 
 def _title_candidates(s: _Sources, site_name: str | None) -> Iterator[tuple[str, str | None]]:
     """The page's visible headline first: metadata titles often carry SEO variants or the site
-    name, while the <h1> of the article is the headline readers see."""
-    yield "page", _headline(s.tree, site_name)
-    for item in _articles(s.items):
-        yield item["_syntax"], _text_of(item.get("headline"))
-    for key in ("og:title", "twitter:title", "dc.title", "title"):
-        yield "meta", _first(s.meta, key)
+    name, while the <h1> of the article is the headline readers see. An <h1> that no metadata
+    title repeats (the latest entry of a news ticker, a teaser) yields to the article's
+    structured headline."""
+    headline = _headline(s.tree, site_name)
+    structured = [(i["_syntax"], _text_of(i.get("headline"))) for i in _articles(s.items)]
+    metas = [_first(s.meta, key) for key in ("og:title", "twitter:title", "dc.title", "title")]
+    declared = [value for _, value in structured if value] + [m for m in metas if m]
+    if headline and declared and not any(_same_title(headline, d) for d in declared):
+        yield from structured
+    yield "page", headline
+    yield from structured
+    for value in metas:
+        yield "meta", value
     yield "page", getattr(s.trafilatura, "title", None)
+
+
+def _same_title(headline: str, declared: str) -> bool:
+    """One title contains the other once case, accents and spacing are folded."""
+    a, b = fold(unescape(headline)), fold(unescape(declared))
+    return a in b or b in a
 
 
 def _headline(tree: HtmlElement, site_name: str | None) -> str | None:
@@ -288,8 +327,12 @@ def _in_page_chrome(element: HtmlElement) -> bool:
 
 
 def _site_candidates(s: _Sources) -> Iterator[tuple[str, str | None]]:
-    """Names the page declares, then the outlet behind the URL's domain; trafilatura's guess
-    from the page body and a Twitter handle ('@nytimes') only when there is no URL."""
+    """The catalogue's name for a known news domain (pages name a section, "Security", or an
+    edition, "Mail Online", as their site), then the names the page declares, then a name made
+    from the URL's domain; trafilatura's guess from the page body and a Twitter handle
+    ('@nytimes') only when there is no URL."""
+    curated = curated_outlet(s.url) if s.url else None
+    yield "url", curated["name"] if curated else None
     yield "meta", _first(s.meta, "og:site_name")
     for item in _articles(s.items):
         yield item["_syntax"], _text_of(item.get("publisher"))
@@ -309,9 +352,14 @@ def _structured_dates(s: _Sources) -> Iterator[tuple[str, str | None]]:
 
 
 def _date_candidates(s: _Sources, language: str | None) -> Iterator[tuple[str, str | None]]:
-    """htmldate first (it weighs URL, metadata and page dates); when no metadata confirms its
-    guess, a visible element labelled as the publication date is the stronger evidence."""
-    guess = getattr(s.trafilatura, "date", None) or _htmldate(s)
+    """The article's own schema.org datePublished first when it names the local day: the
+    publisher states it for this very article, while a page-wide date tag may carry the next
+    print edition's day. Else htmldate (it weighs URL, metadata and page dates); when no
+    metadata confirms its guess, a visible element labelled as the publication date is the
+    stronger evidence."""
+    for item in _articles(s.items)[:1]:
+        yield item["_syntax"], _local_day(_text_of(item.get("datePublished")))
+    guess = s.trafilatura.date if s.trafilatura is not None else _htmldate(s)
     structured = [(source, value) for source, value in _structured_dates(s) if value]
     confirmed_by = next((source for source, value in structured if value == guess), None)
     if guess and confirmed_by is None:
@@ -320,9 +368,27 @@ def _date_candidates(s: _Sources, language: str | None) -> Iterator[tuple[str, s
     yield from structured
 
 
+def _local_day(timestamp: str | None) -> str | None:
+    """The calendar day of a timestamp with a time of day, where it is the publisher's local
+    day: one written with its UTC offset, or a UTC time far enough from midnight
+    (UTC_SAME_DAY_HOURS) to fall on the same day from the Americas to East Asia."""
+    try:
+        moment = dt.datetime.fromisoformat((timestamp or "").strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    offset = moment.utcoffset()
+    if offset is None or "T" not in (timestamp or ""):
+        return None
+    if offset or moment.hour in UTC_SAME_DAY_HOURS:
+        return moment.date().isoformat()
+    return None
+
+
 def _htmldate(s: _Sources) -> str | None:
-    """htmldate's best guess at the original publication date (trafilatura asks it the same
-    question while extracting, so this runs only when trafilatura gave up on the page)."""
+    """htmldate's best guess at the original publication date. trafilatura asks it the same
+    question (original date, extensive search) while extracting, so this runs only when
+    trafilatura gave up on the page: asking twice costs a second regex pass over every
+    script of a multi-megabyte page."""
     try:
         return find_date(s.tree, url=s.url, original_date=True, extensive_search=True)
     except Exception:  # htmldate can fail on odd markup; a missing date is the right answer then
@@ -372,25 +438,25 @@ def _first(meta: dict[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
-def _author_values(value: Any, s: _Sources) -> Iterator[str]:
-    """Person names from a schema.org author value; organisations are not authors."""
+_ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corporation"})
+
+
+def _author_values(value: Any, s: _Sources) -> Iterator[str | Credit]:
+    """Names from a schema.org author value, an Organization typed as one."""
     value = s.resolve(value)
     if isinstance(value, list):
         for entry in value:
             yield from _author_values(entry, s)
     elif isinstance(value, dict):
-        if _types(value) & {"organization", "newsmediaorganization", "corporation"}:
-            return
+        kind = ORGANIZATION if _types(value) & _ORGANIZATION_TYPES else PERSON
         name = value.get("name")
-        if isinstance(name, str):
-            yield name
-        elif isinstance(name, list):
-            yield from (str(n) for n in name)
+        names = [name] if isinstance(name, str) else name if isinstance(name, list) else []
+        yield from ({"name": str(n), "type": kind} for n in names)
     elif isinstance(value, str):
         yield value
 
 
-def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str]]]:
+def _author_candidates(s: _Sources, own: list[str]) -> Iterator[tuple[str, list[str | Credit]]]:
     for item in _articles(s.items):
         yield item["_syntax"], list(_author_values(item.get("author") or item.get("creator"), s))
     for key in _AUTHOR_META:
@@ -398,26 +464,67 @@ def _author_candidates(s: _Sources) -> Iterator[tuple[str, list[str]]]:
     trafilatura_author = getattr(s.trafilatura, "author", None)
     yield "byline", trafilatura_author.split(";") if trafilatura_author else []
     yield "byline", _byline_elements(s.tree)
+    yield "byline", _bold_bylines(s.tree)
     text = _main_text(s.trafilatura)
     if text:
         head = "\n".join(text.splitlines()[:HEAD_LINES])
         yield "text", split_credits(head).authors
+        yield "footer", _closing_sources(text.splitlines()[-1], own)
 
 
 def _choose_authors(result: PageMetadata, s: _Sources) -> None:
-    """Authors from the first source that yields clean person names; a lone first name there
-    ('Nils') takes the full name another source gives ('Nils Pickert')."""
-    excluded = [name for name in (result.site_name, _first(s.meta, "og:site_name")) if name]
+    """Credits from the first source that names someone other than the outlet itself (a
+    schema.org author that is only the publisher often hides the visible byline), else the
+    outlet's own credit; a lone first name ('Nils') takes the full name another source gives
+    ('Nils Pickert')."""
+    own = [name for name in (result.site_name, _first(s.meta, "og:site_name")) if name]
     found = [
-        (source, clean_authors(values, excluded=excluded, url=s.url))
-        for source, values in _author_candidates(s)
+        (source, values if source == "footer" else clean_authors(values, own, s.url))
+        for source, values in _author_candidates(s, own)
     ]
-    chosen = next(((source, names) for source, names in found if names), None)
+    found = [(source, _trusted(source, credits)) for source, credits in found]
+    found = [(source, credits) for source, credits in found if credits]
+    own_keys = {fold(name) for name in own}
+    chosen = next(
+        ((source, c) for source, c in found if not all(_is_own(x, own_keys, s.url) for x in c)),
+        found[0] if found else None,
+    )
     if chosen is None:
         return
-    others = [name for _, names in found for name in names if " " in name]
-    result.authors = [_fuller_name(name, others) for name in chosen[1]]
+    others = [c["name"] for _, credits in found for c in credits if c["type"] == PERSON]
+    result.authors = [
+        {**credit, "name": _fuller_name(credit["name"], [o for o in others if " " in o])}
+        if credit["type"] == PERSON
+        else credit
+        for credit in chosen[1]
+    ]
     result.provenance["authors"] = chosen[0]
+
+
+# Where a page states its credits explicitly: structured data, and a closing source line.
+_EXPLICIT = frozenset({"json-ld", "microdata", "footer"})
+
+
+def _trusted(source: str, credits: list[Credit]) -> list[Credit]:
+    """Organisation credits where the page states them explicitly (structured data, a closing
+    source line); from meta tags and byline elements only a wire agency beside a person
+    ('Jane Doe, AP'): there a lone site or desk name is usually the CMS's default."""
+    if source in _EXPLICIT or any(c["type"] == PERSON for c in credits):
+        return [c for c in credits if source in _EXPLICIT or _person_or_agency(c)]
+    return []
+
+
+def _person_or_agency(credit: Credit) -> bool:
+    return credit["type"] == PERSON or is_agency(credit["name"])
+
+
+def _is_own(credit: Credit, own_keys: set[str], url: str | None) -> bool:
+    """Is this organisation credit the page's own outlet (its site name or domain)?"""
+    if credit["type"] != ORGANIZATION:
+        return False
+    key = fold(credit["name"])
+    domain = (outlet_from_url(url) or {}).get("domain") if url else None
+    return key in own_keys or bool(domain and key.split(".")[0] in fold(domain))
 
 
 def _fuller_name(name: str, others: list[str]) -> str:
@@ -440,6 +547,45 @@ def _byline_elements(tree: HtmlElement) -> list[str]:
         if len(texts) >= MAX_BYLINES:
             break
     return texts
+
+
+def _closing_sources(line: str, own: list[str]) -> list[Credit]:
+    """The sources of a story credited on its last line beside the outlet ('Wochenblatt /
+    dpa', 'Harbour Gazette / Reuters'): each other part is an organisation credit."""
+    parts = [part.strip() for part in line.split("/")]
+    own_keys = {fold(name) for name in own}
+    if len(parts) < 2 or fold(parts[0]) not in own_keys:
+        return []
+    sources = parts[1:]
+    if any(not part or len(part.split()) > MAX_SOURCE_WORDS for part in sources):
+        return []
+    return [{"name": part, "type": ORGANIZATION} for part in sources]
+
+
+def _bold_bylines(tree: HtmlElement) -> list[str]:
+    """Short paragraphs set wholly in bold inside the article before its story starts
+    ('<p><strong>Jane Doe</strong></p>'): how many small newsrooms print the byline."""
+    texts: list[str] = []
+    for paragraph in tree.iter("p"):
+        text = " ".join(paragraph.text_content().split())
+        if len(text) > MIN_STORY_PARAGRAPH:
+            break
+        bold = [child for child in paragraph if child.tag in {"strong", "b"}]
+        wholly_bold = len(bold) == 1 and " ".join(bold[0].text_content().split()) == text
+        if wholly_bold and 2 < len(text) <= MAX_BYLINE_CHARS and _in_article(paragraph):
+            texts.append(text)
+    return texts[:MAX_BYLINES]
+
+
+def _in_article(element: HtmlElement) -> bool:
+    """Inside an article or content container, and not in page chrome on the way there."""
+    for node in element.iterancestors():
+        marks = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
+        if node.tag in {"nav", "footer", "aside"} or any(_CHROME.match(m) for m in marks):
+            return False
+        if node.tag in {"article", "main"} or any(_CONTENT.match(m) for m in marks):
+            return True
+    return False
 
 
 def _is_byline_element(element: HtmlElement) -> bool:

@@ -118,6 +118,13 @@ def outlet_from_url(url: str) -> dict[str, str] | None:
     return {"name": readable_name(parts[1]), "domain": parts[0]}
 
 
+def curated_outlet(url: str) -> dict[str, str] | None:
+    """The catalogue's outlet for a URL's domain, or None when the domain is not curated."""
+    outlet = outlet_from_url(url) if url else None
+    domains, _ = _catalogue()
+    return outlet if outlet and outlet["domain"] in domains else None
+
+
 def outlet_for_name(name: str) -> dict[str, str | None]:
     """Canonical outlet for a name seen in text ('AP', 'The Guardian', 'Pravda.Ru'); a name
     written as a domain ('watson.ch') keeps its spelling and gets that domain."""

@@ -3,7 +3,8 @@
 The stored document is the resource plus derived fields:
 - folded lookup keys (`person_keys`, `region_keys`, ...), so that filters are exact term matches
   that ignore case and accents (`person=putin`, `region=UA`, `outlet=pravda.ru`);
-- entity strings (`people_entities`, ...), "folded name|...|Display name", so that one terms
+- entity strings (`people_entities`, ...), "folded name|...|Display name" ("...|person|..." or
+  "...|organization|..." for authors), so that one terms
   aggregation lists entities with article counts, and an `include` regex on the folded head
   gives word-prefix autocomplete without any analysis module on the server.
 """
@@ -110,18 +111,28 @@ def _region_entity(region: dict[str, Any]) -> str:
     )
 
 
+def credits(article: dict[str, Any]) -> list[dict[str, str]]:
+    """The article's author credits; articles stored under mapping v1 held plain names, which
+    were persons (so `reindex` upgrades them)."""
+    return [
+        author if isinstance(author, dict) else {"name": author, "type": "person"}
+        for author in article.get("authors", [])
+    ]
+
+
 def to_document(article: dict[str, Any]) -> dict[str, Any]:
     regions = article.get("regions", [])
     people = article.get("people", [])
     organizations = article.get("organizations", [])
-    authors = article.get("authors", [])
+    authors = credits(article)
     outlet = article.get("outlet")
     document = dict(article)
     document.update(
+        authors=authors,
         title_folded=fold(article.get("title") or ""),
         text_folded=fold(article.get("text") or ""),
         person_keys=_keys(key for person in people for key in person_keys(person)),
-        author_keys=_keys(authors),
+        author_keys=_keys(author["name"] for author in authors),
         outlet_keys=outlet_keys(outlet),
         organization_keys=_keys(org["name"] for org in organizations),
         region_keys=_keys(key for region in regions for key in region_keys(region)),
@@ -129,7 +140,7 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
             key for region in regions if region.get("focus") for key in region_keys(region)
         ),
         people_entities=[_entity(person["name"]) for person in people],
-        author_entities=[_entity(author) for author in authors],
+        author_entities=[_entity(author["name"], author["type"]) for author in authors],
         organization_entities=[_entity(org["name"]) for org in organizations],
         outlet_entities=[_entity(outlet["name"], outlet.get("domain"))] if outlet else [],
         region_entities=[_region_entity(region) for region in regions],

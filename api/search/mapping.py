@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-MAPPING_VERSION = 1
+# v2: authors are {name, type} objects (schema.org Person or Organization), not strings.
+MAPPING_VERSION = 2
 
 _KEYWORD = {"type": "keyword"}
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
@@ -24,7 +25,8 @@ MAPPING: dict[str, Any] = {
     "_source": {"excludes": ["title_folded", "text_folded"]},
     "properties": {
         "id": _KEYWORD,
-        "url": _KEYWORD,
+        # Percent-encoding can make a URL longer than Lucene's term limit: store it, unindexed.
+        "url": {"type": "keyword", "ignore_above": 8000},
         "content_hash": {"type": "keyword", "index": False},
         "title": {"type": "text", "fields": {"raw": {"type": "keyword", "ignore_above": 512}}},
         "text": {"type": "text"},
@@ -35,7 +37,7 @@ MAPPING: dict[str, Any] = {
         "created_at": {"type": "date"},
         "updated_at": {"type": "date"},
         "word_count": {"type": "integer"},
-        "authors": _KEYWORD,
+        "authors": {"properties": {"name": _KEYWORD, "type": _KEYWORD}},
         "outlet": {
             "properties": {"name": _KEYWORD, "domain": _KEYWORD},
         },

@@ -185,12 +185,21 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]
             facets[name] = [
                 {**_region_facet(bucket["key"]), "count": bucket["doc_count"]} for bucket in buckets
             ]
+        elif name == "authors":
+            facets[name] = [
+                {**_author_facet(bucket["key"]), "count": bucket["doc_count"]} for bucket in buckets
+            ]
         else:
             facets[name] = [
                 {"value": parse_entity(bucket["key"]).name, "count": bucket["doc_count"]}
                 for bucket in buckets
             ]
     return facets
+
+
+def _author_facet(key: str) -> dict[str, Any]:
+    entity = parse_entity(key)
+    return {"value": entity.name, "type": entity.extra[0]}
 
 
 def _region_facet(key: str) -> dict[str, Any]:
@@ -217,21 +226,27 @@ def _regex_literal(text: str) -> str:
     return re.sub(r'([.?+*|{}\[\]()"\\#@&<>~^$-])', r"\\\1", text)
 
 
-def entity_include(prefix: str | None, contains: str | None) -> str | None:
-    """An `include` regex over "folded|...": a word prefix of the folded head, or a substring."""
+def entity_include(prefix: str | None, contains: str | None, kind: str | None = None) -> str | None:
+    """An `include` regex over "folded|...": a word prefix of the folded head, or a substring;
+    with `kind`, only entities whose first extra field is it (an author's type)."""
     head = "[^|]*"
+    rest = f"\\|{_regex_literal(kind)}\\|.*" if kind else "\\|.*"
     if prefix:
-        return f"([^|]* )?{_regex_literal(fold(prefix))}{head}\\|.*"
+        return f"([^|]* )?{_regex_literal(fold(prefix))}{head}{rest}"
     if contains:
-        return f"{head}{_regex_literal(fold(contains))}{head}\\|.*"
-    return None
+        return f"{head}{_regex_literal(fold(contains))}{head}{rest}"
+    return f"{head}{rest}" if kind else None
 
 
 def entity_list_body(
-    kind: str, size: int, prefix: str | None = None, contains: str | None = None
+    kind: str,
+    size: int,
+    prefix: str | None = None,
+    contains: str | None = None,
+    entity_type: str | None = None,
 ) -> dict[str, Any]:
     terms: dict[str, Any] = {"field": ENTITY_FIELDS[kind], "size": size}
-    include = entity_include(prefix, contains)
+    include = entity_include(prefix, contains, entity_type)
     if include:
         terms["include"] = include
     return {"size": 0, "track_total_hits": False, "aggs": {"entities": {"terms": terms}}}

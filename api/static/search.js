@@ -356,7 +356,7 @@
         meta.push(el("span", { class: "as-outlet", text: item.outlet.name }));
       }
       if (item.authors && item.authors.length) {
-        meta.push(el("span", { class: "as-authors", text: "By " + item.authors.join(", ") }));
+        meta.push(el("span", { class: "as-authors" }, ["By "].concat(authorCredits(item.authors))));
       }
       if (item.published_at) {
         meta.push(el("time", {
@@ -385,6 +385,23 @@
     });
   };
 
+  /* Credits in byline order: a person as a name, an organisation (a wire agency such as dpa, or
+     the outlet's desk) as a marked badge, so that wire copy stands out at a glance. */
+  function authorCredits(authors) {
+    var parts = [];
+    authors.forEach(function (author, index) {
+      if (index) parts.push(", ");
+      parts.push(author.type === "organization" ? agencyBadge(author.name) : author.name);
+    });
+    return parts;
+  }
+
+  function agencyBadge(name) {
+    return el("span", { class: "as-agency", title: "Agency or desk credit" }, [
+      name, el("span", { class: "as-visually-hidden", text: " (agency)" }),
+    ]);
+  }
+
   SearchWidget.prototype.renderFacets = function (facets) {
     var widget = this;
     this.facets.textContent = "";
@@ -408,7 +425,8 @@
             onclick: function () { widget.toggle(facet.param, value); },
           }, [
             el("span", { class: "as-facet-name" }, [
-              bucket.value,
+              facet.key === "authors" && bucket.type === "organization"
+                ? agencyBadge(bucket.value) : bucket.value,
               code ? el("span", { class: "as-code", text: " " + code }) : null,
             ]),
             el("span", { class: "as-count", text: String(bucket.count) }),

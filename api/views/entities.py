@@ -10,7 +10,12 @@ from flask_smorest import Blueprint
 from api.errors import ProblemError
 from api.services import searcher
 from api.views import problem_responses
-from schemas.entities import EntityDetailSchema, EntityQueryArgsSchema, EntitySchema
+from schemas.entities import (
+    AuthorQueryArgsSchema,
+    EntityDetailSchema,
+    EntityQueryArgsSchema,
+    EntitySchema,
+)
 
 blp = Blueprint(
     "entities", __name__, description="People, regions, outlets, authors, organisations"
@@ -28,7 +33,9 @@ KINDS = {
 def _register(kind: str, singular: str) -> None:
     def list_view(args: dict[str, Any]) -> Response:
         # Answered as is, like searches: built from stored documents, no schema dump needed.
-        entities = searcher().list_entities(kind, args["limit"], args.get("prefix"), args.get("q"))
+        entities = searcher().list_entities(
+            kind, args["limit"], args.get("prefix"), args.get("q"), args.get("type")
+        )
         return jsonify(entities)
 
     def detail_view(name: str) -> dict[str, Any]:
@@ -37,13 +44,14 @@ def _register(kind: str, singular: str) -> None:
             raise ProblemError(404, f"No {singular} {name!r} in any article.", kind="not-found")
         return detail
 
+    arguments = AuthorQueryArgsSchema() if kind == "authors" else EntityQueryArgsSchema()
     list_view.__name__ = f"list_{kind}"
     list_view.__doc__ = f"List {kind} by article count; `prefix` autocompletes any word."
     detail_view.__name__ = f"get_{kind}"
     detail_view.__doc__ = f"One {singular}: article count, aliases, co-mentions, latest articles."
 
     blp.route(f"/{kind}", methods=["GET"])(
-        blp.arguments(EntityQueryArgsSchema(), location="query")(
+        blp.arguments(arguments, location="query")(
             blp.response(200, EntitySchema(many=True))(problem_responses(blp, 422, 503)(list_view))
         )
     )

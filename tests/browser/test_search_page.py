@@ -291,3 +291,17 @@ def test_the_page_is_served_at_the_root_and_kept_out_of_the_api_description(clie
     spec = client.get("/openapi.json").get_json()
     assert "/" not in spec["paths"]
     assert "ui" not in {tag["name"] for tag in spec.get("tags", [])}
+
+
+def test_agency_credits_are_shown_apart_from_persons(page: Page, base_url: str):
+    """A wire story's agency (an organisation credit) is a badge, in results and facets."""
+    wire = api_search(base_url, author="Reuters")
+    assert [a["type"] for a in wire["items"][0]["authors"]] == ["person", "organization"]
+    page.goto(f"{base_url}/?author=Reuters")
+    expect(status(page)).to_have_text(f"{wire['total']['value']} article found.")
+    byline = page.locator(".as-result .as-authors").first
+    expect(byline).to_contain_text("By Mariana Ospina, Reuters")
+    expect(byline.locator(".as-agency")).to_have_text("Reuters (agency)")
+    expect(byline.locator(".as-agency")).to_have_count(1)
+    authors = page.get_by_role("heading", name="Authors", exact=True).locator("xpath=..")
+    expect(authors.locator(".as-agency")).to_have_text(["Reuters (agency)"])

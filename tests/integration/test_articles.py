@@ -7,6 +7,7 @@ import json
 import pytest
 
 from api import create_app
+from api.search.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL, closed_port_url
 
 STORY = (
@@ -103,7 +104,7 @@ def test_values_the_client_gives_win_and_are_marked_provided(client):
     }
     body = post(client, payload).get_json()
     assert body["title"] == "Hamburg port to expand"
-    assert body["authors"] == ["Kim Li"]
+    assert body["authors"] == [{"name": "Kim Li", "type": "person"}]
     assert body["outlet"]["name"] == "Hamburger Tagblatt"
     assert body["published_at"] == "2025-03-04"
     assert body["language"] == "en"
@@ -160,7 +161,7 @@ def test_patch_changes_client_fields_and_keeps_extracted_ones(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["title"] == "Patched"
-    assert body["authors"] == ["A. Writer"]
+    assert body["authors"] == [{"name": "A. Writer", "type": "person"}]
     assert body["published_at"] is None
     assert body["people"] == created["people"]
     assert body["regions"] == created["regions"]
@@ -236,6 +237,44 @@ def test_text_over_the_limit_is_413_naming_the_field(index_prefix):
     response = post(client, {"text": "word " * 50})
     assert response.status_code == 413
     assert "text" in response.get_json()["errors"]
+
+
+def test_html_has_its_own_limit_apart_from_text(index_prefix):
+    client = create_app(
+        es_url=ES_URL, es_index_prefix=index_prefix, max_text_bytes=100, max_html_bytes=5000
+    ).test_client()
+    page = f"<html><body><article><p>{'word ' * 200}</p></article></body></html>"
+    assert post(client, {"html": page}).status_code == 201
+    response = post(client, {"html": page + "<!--" + "x" * 5000 + "-->"})
+    assert response.status_code == 413
+    assert set(response.get_json()["errors"]) == {"html"}
+
+
+def test_a_5_mb_page_is_accepted_with_the_default_limits(client):
+    """Real article pages carry megabytes of inline scripts and JSON around a short story."""
+    payload = '{"state": [' + ",".join(['{"k": "v"}'] * 480_000) + "]}"
+    page = (
+        "<html><head><title>Harbour reopens</title>"
+        f"<script>window.__STATE__ = {payload};</script></head><body><article>"
+        "<h1>Harbour reopens after the storm</h1><p>By Jane Doe</p>"
+        f"<p>{'The harbour of Kiel reopened on Monday after the storm. ' * 20}</p>"
+        "</article></body></html>"
+    )
+    assert len(page.encode()) > 5_000_000
+    response = post(client, {"html": page, "url": "https://harbour.example/reopens"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["title"] == "Harbour reopens after the storm"
+    assert "window.__STATE__" not in body["text"]
+
+
+def test_an_idn_url_is_stored_in_unicode_and_its_punycode_spelling_is_the_same_article(client):
+    first = post(client, {"text": STORY, "url": " https://Stössenseer.example/a b "})
+    again = post(client, {"text": STORY, "url": "https://xn--stssenseer-fcb.example/a%20b"})
+    assert first.status_code == 201
+    assert first.get_json()["url"] == "https://stössenseer.example/a%20b"
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
 
 
 def test_body_over_the_limit_is_413_before_it_is_read(index_prefix):
@@ -422,9 +461,9 @@ def test_reindex_moves_every_article_behind_the_alias(app, client, es, index_pre
     runner = app.test_cli_runner()
     assert "nothing to do" in runner.invoke(args=["reindex"]).output
     index = app.extensions["article_index"]
-    assert index.reindex_into(2) == 3
+    assert index.reindex_into(MAPPING_VERSION + 1) == 3
     aliases = es.indices.get_alias(name=f"{index_prefix}articles").body
-    assert list(aliases) == [f"{index_prefix}articles-v2"]
+    assert list(aliases) == [f"{index_prefix}articles-v{MAPPING_VERSION + 1}"]
     for article_id in ids:
         stored = client.get(f"/articles/{article_id}")
         assert stored.status_code == 200
@@ -454,3 +493,65 @@ def test_an_article_that_breaks_extraction_fails_alone_in_its_batch(
     assert [item["status"] for item in body["items"]] == [201, 422]
     assert "_extraction" in body["items"][1]["errors"]
     assert stored_count(es, index_prefix) == 1
+
+
+# --- credits: persons and organisations, end to end -------------------------------------------
+
+
+def test_agency_credits_are_organisations_that_search_facets_and_author_lists_know(client):
+    wire = post(
+        client,
+        {"text": "By Jane Doe, AP\n\nThe port of Kiel reopened on Monday after the storm."},
+        refresh="wait_for",
+    ).get_json()
+    assert wire["authors"] == [
+        {"name": "Jane Doe", "type": "person"},
+        {"name": "AP", "type": "organization"},
+    ]
+    provided = post(
+        client,
+        {"text": "The ferry to Oslo resumed.", "authors": ["Ola Nordmann", "dpa"]},
+        refresh="wait_for",
+    ).get_json()
+    assert provided["authors"][1] == {"name": "dpa", "type": "organization"}
+
+    assert {i["id"] for i in client.get("/articles?author=ap").get_json()["items"]} == {wire["id"]}
+    assert client.get("/articles?author=jane%20doe").get_json()["total"]["value"] == 1
+    facets = client.get("/articles?facets=authors").get_json()["facets"]["authors"]
+    assert {(f["value"], f["type"]) for f in facets} == {
+        ("Jane Doe", "person"),
+        ("AP", "organization"),
+        ("Ola Nordmann", "person"),
+        ("dpa", "organization"),
+    }
+    agencies = client.get("/authors?type=organization").get_json()
+    assert sorted(a["name"] for a in agencies) == ["AP", "dpa"]
+    assert {a["type"] for a in agencies} == {"organization"}
+    persons = client.get("/authors?type=person&prefix=ola").get_json()
+    assert persons == [{"name": "Ola Nordmann", "type": "person", "articles": 1}]
+    assert client.get("/authors?type=robot").status_code == 422
+
+
+def test_a_client_may_send_credit_objects_and_patch_them(client):
+    created = post(
+        client,
+        {"text": STORY, "authors": [{"name": "Harbour Desk", "type": "organization"}]},
+    ).get_json()
+    assert created["authors"] == [{"name": "Harbour Desk", "type": "organization"}]
+    patched = client.patch(
+        f"/articles/{created['id']}", json={"authors": ["Reuters", "Kim Li"]}
+    ).get_json()
+    assert patched["authors"] == [
+        {"name": "Reuters", "type": "organization"},
+        {"name": "Kim Li", "type": "person"},
+    ]
+    bad = post(client, {"text": STORY, "authors": [{"name": "X", "type": "robot"}]})
+    assert bad.status_code == 422
+
+
+def test_articles_stored_with_plain_author_names_become_person_credits():
+    from api.search.documents import to_document
+
+    document = to_document({"authors": ["Jane Doe"], "text": "x"})
+    assert document["authors"] == [{"name": "Jane Doe", "type": "person"}]
+    assert document["author_entities"] == ["jane doe|person|Jane Doe"]

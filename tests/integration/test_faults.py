@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from api import create_app
+from api.search.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL
 from tests.support.faultproxy import FaultProxy
 
@@ -104,7 +105,7 @@ def test_a_read_only_index_rejects_items_with_their_reason(client, es, index_pre
     client.get("/ready")
     first = client.post("/articles", json={"text": STORY})
     assert first.status_code == 201
-    concrete = f"{index_prefix}articles-v1"
+    concrete = f"{index_prefix}articles-v{MAPPING_VERSION}"
     es.indices.put_settings(index=concrete, settings={"index.blocks.write": True})
     try:
         body = client.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api import create_app
+from api.search.mapping import MAPPING_VERSION
 from tests.conftest import closed_port_url
 
 
@@ -19,7 +20,7 @@ def test_ready_reports_the_elasticsearch_version_and_creates_the_alias(client, e
     assert body["status"] == "ready"
     assert body["elasticsearch"]["version"].startswith("9.")
     assert es.indices.exists_alias(name=f"{index_prefix}articles")
-    assert es.indices.exists(index=f"{index_prefix}articles-v1")
+    assert es.indices.exists(index=f"{index_prefix}articles-v{MAPPING_VERSION}")
 
 
 def test_ready_is_503_problem_when_elasticsearch_is_unreachable(index_prefix):

@@ -24,3 +24,16 @@ def test_a_bad_number_names_the_variable():
 def test_unknown_override_is_refused():
     with pytest.raises(TypeError, match="nope"):
         load_settings({}, nope=1)
+
+
+def test_html_has_its_own_limit_and_the_body_limits_follow_from_it():
+    settings = load_settings({"MAX_TEXT_BYTES": "1000", "MAX_HTML_BYTES": "4000000"})
+    assert settings.max_html_bytes == 4_000_000
+    assert settings.max_body_bytes == 2 * 4_000_000 + 1_000_000
+    assert settings.batch_max_bytes >= settings.max_body_bytes
+    assert load_settings({}, max_html_bytes=30_000_000).batch_max_bytes == 61_000_000
+
+
+def test_explicit_body_limits_win_over_derived_ones():
+    settings = load_settings({"MAX_BODY_BYTES": "5000", "BATCH_MAX_BYTES": "9000"})
+    assert (settings.max_body_bytes, settings.batch_max_bytes) == (5000, 9000)

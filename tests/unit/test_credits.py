@@ -8,9 +8,14 @@ SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
 STORY = "The council approved the new cycle lanes on Tuesday.\n\nWork starts in spring."
 
 
+def names(credits):
+    """The credited names (authors are {"name", "type"} objects)."""
+    return [credit["name"] for credit in credits]
+
+
 def test_seed_article_author_and_outlet() -> None:
     credits = split_credits(SEED.read_text(encoding="utf-8"))
-    assert credits.authors == ["Petr Ermilin"]
+    assert names(credits.authors) == ["Petr Ermilin"]
     assert credits.outlet == "Pravda.Ru"
     assert credits.provenance == {"authors": "footer", "outlet": "footer"}
     assert "Subscribe" not in credits.body
@@ -20,7 +25,7 @@ def test_seed_article_author_and_outlet() -> None:
 
 def test_by_line_at_top() -> None:
     credits = split_credits(f"By Jane Doe and John Smith\n\n{STORY}")
-    assert credits.authors == ["Jane Doe", "John Smith"]
+    assert names(credits.authors) == ["Jane Doe", "John Smith"]
     assert credits.provenance["authors"] == "byline"
     assert credits.body == STORY
 
@@ -28,16 +33,19 @@ def test_by_line_at_top() -> None:
 def test_author_name_with_apostrophe_or_backtick() -> None:
     for marker in ("Author's name", "Author`s name", "Author’s name"):
         credits = split_credits(f"{STORY}\n\n{marker} Olga Petrova")
-        assert credits.authors == ["Olga Petrova"], marker
+        assert names(credits.authors) == ["Olga Petrova"], marker
 
 
 def test_written_by_in_capitals_is_title_cased() -> None:
-    assert split_credits(f"Written by MARIA GARCIA\n{STORY}").authors == ["Maria Garcia"]
+    assert names(split_credits(f"Written by MARIA GARCIA\n{STORY}").authors) == ["Maria Garcia"]
 
 
 def test_name_comma_outlet_line() -> None:
     credits = split_credits(f"Jane Doe, Reuters\n\n{STORY}")
-    assert credits.authors == ["Jane Doe"]
+    assert credits.authors == [
+        {"name": "Jane Doe", "type": "person"},
+        {"name": "Reuters", "type": "organization"},
+    ]
     assert credits.outlet == "Reuters"
     assert credits.provenance["outlet"] == "byline"
 
@@ -61,7 +69,7 @@ def test_reporters_are_authors_editors_are_not() -> None:
         "Additional reporting by Sam Okoro; Editing by Mark Heinz"
     )
     credits = split_credits(text)
-    assert credits.authors == ["Anna Berg", "Tom Lee", "Sam Okoro"]
+    assert names(credits.authors) == ["Anna Berg", "Tom Lee", "Sam Okoro"]
     assert "Mark Heinz" not in credits.authors
     assert credits.body == STORY
 
@@ -82,27 +90,27 @@ def test_share_and_follow_lines_are_boilerplate() -> None:
     text = f"{STORY}\nShare this article\nFollow us on Twitter\nFacebook Twitter WhatsApp Email"
     credits = split_credits(text)
     assert credits.body == STORY
-    assert credits.authors == []
+    assert names(credits.authors) == []
     assert credits.outlet is None
 
 
 def test_sentences_starting_with_by_are_not_bylines() -> None:
     text = "By the end of the year, prices rose.\nBy Friday, the deal was done.\nMore."
     credits = split_credits(text)
-    assert credits.authors == []
+    assert names(credits.authors) == []
     assert credits.body == text
 
 
 def test_book_credit_in_footer_is_not_a_byline() -> None:
     middle = "\n".join(f"Paragraph {i} about the novel." for i in range(8))
     text = f"{middle}\n\nThe Quiet Coast\nby Lena Hart and Otto Brun\n240 pages"
-    assert split_credits(text).authors == []
+    assert names(split_credits(text).authors) == []
 
 
 def test_byline_in_middle_of_long_text_is_left_alone() -> None:
     middle = "\n".join(f"Paragraph {i} about the budget." for i in range(20))
     text = f"{middle}\nBy Jane Doe\n{middle}"
-    assert split_credits(text).authors == []
+    assert names(split_credits(text).authors) == []
 
 
 def test_clean_authors_drops_noise() -> None:
@@ -114,32 +122,40 @@ def test_clean_authors_drops_noise() -> None:
         "5 Minute Read",
         "Ana Ruiz y Luis Paz",
     ]
-    assert clean_authors(raw, excluded=["Example News"]) == ["Jane Doe", "Ana Ruiz", "Luis Paz"]
+    assert names(clean_authors(raw, excluded=["Example News"])) == [
+        "Jane Doe",
+        "Ana Ruiz",
+        "Luis Paz",
+    ]
 
 
-def test_clean_authors_drops_site_name_from_url_and_domains() -> None:
+def test_a_site_credited_alone_is_one_organisation_and_beside_a_person_is_dropped() -> None:
     raw = ["Riverside Pool", "riverside-pool.com", "Riverside-Pool Com", "Staff Reporter"]
-    assert clean_authors(raw, url="https://www.riverside-pool.com/x") == []
+    url = "https://www.riverside-pool.com/x"
+    assert clean_authors(raw, url=url) == [{"name": "Riverside Pool", "type": "organization"}]
+    assert names(clean_authors([*raw, "Jane Doe"], url=url)) == ["Jane Doe"]
 
 
 def test_clean_authors_keeps_caseless_scripts() -> None:
-    assert clean_authors(["محمد علي", "王小明"]) == ["محمد علي", "王小明"]
+    assert names(clean_authors(["محمد علي", "王小明"])) == ["محمد علي", "王小明"]
 
 
 def test_lone_word_split_off_a_longer_value_is_dropped() -> None:
-    assert clean_authors(["Anna Berg, London, Tom Lee"]) == ["Anna Berg", "Tom Lee"]
-    assert clean_authors(["gnaddrig"]) == ["gnaddrig"]
+    assert names(clean_authors(["Anna Berg, London, Tom Lee"])) == ["Anna Berg", "Tom Lee"]
+    assert names(clean_authors(["gnaddrig"])) == ["gnaddrig"]
 
 
-def test_initials_and_organisations_are_not_authors() -> None:
-    assert clean_authors(["PP", "TVT-Redaktion", "Sekretariat Partei Umwelt"]) == []
+def test_initials_and_institutions_are_not_authors_but_a_desk_is_an_organisation() -> None:
+    assert clean_authors(["PP", "TVT-Redaktion", "Sekretariat Partei Umwelt"]) == [
+        {"name": "TVT-Redaktion", "type": "organization"}
+    ]
 
 
 def test_published_and_reading_time_lines_are_removed() -> None:
     text = f"By Jane Doe\nPublished 3 May 2024, 10:00\n5 min read\n{STORY}"
     credits = split_credits(text)
     assert credits.body == STORY
-    assert credits.authors == ["Jane Doe"]
+    assert names(credits.authors) == ["Jane Doe"]
 
 
 def test_sentence_starting_with_published_stays() -> None:
@@ -171,7 +187,7 @@ def test_leading_dash_needs_a_news_agency() -> None:
 
 def test_job_title_after_the_name_is_dropped() -> None:
     raw = ["Jane Doe Senior Reporter", "Karl Weber, Korrespondent in Wien", "Staff Reporter"]
-    assert clean_authors(raw) == ["Jane Doe", "Karl Weber"]
+    assert names(clean_authors(raw)) == ["Jane Doe", "Karl Weber"]
 
 
 def test_sentence_starting_with_copyright_is_content() -> None:
@@ -187,5 +203,75 @@ def test_copyright_symbol_after_the_word() -> None:
 
 def test_bracketed_wire_credits_give_the_reporter_not_the_editor() -> None:
     credits = split_credits(f"{STORY}\n\n(Reporting by Ines Varga; Editing by Olaf Brandt)")
-    assert credits.authors == ["Ines Varga"]
+    assert names(credits.authors) == ["Ines Varga"]
     assert "Olaf Brandt" not in credits.body and "Ines Varga" not in credits.body
+
+
+# --- credits as schema.org has them: persons and organisations, in byline order -----------------
+
+PERSON, ORG = "person", "organization"
+
+
+def test_an_agency_after_a_person_is_an_organisation_credit() -> None:
+    assert clean_authors(["Jane Doe, AP"]) == [
+        {"name": "Jane Doe", "type": PERSON},
+        {"name": "AP", "type": ORG},
+    ]
+    credits = split_credits(f"By Jane Doe, AP\n\n{STORY}")
+    assert credits.authors == [{"name": "Jane Doe", "type": PERSON}, {"name": "AP", "type": ORG}]
+
+
+def test_an_agency_alone_is_the_author() -> None:
+    assert clean_authors(["dpa"]) == [{"name": "dpa", "type": ORG}]
+    assert clean_authors(["Deutsche Presse-Agentur"]) == [
+        {"name": "Deutsche Presse-Agentur", "type": ORG}
+    ]
+    dateline = split_credits("BERLIN (dpa) - The council approved the plan.\n\nMore text.")
+    assert dateline.authors == [{"name": "dpa", "type": ORG}]
+
+
+def test_several_agencies_keep_their_order() -> None:
+    expected = [{"name": "AFP", "type": ORG}, {"name": "dpa", "type": ORG}]
+    assert clean_authors(["AFP/dpa"]) == expected
+    assert split_credits(f"AFP/dpa\n\n{STORY}").authors == expected
+
+
+def test_a_desk_credit_is_an_organisation_and_yields_to_a_person() -> None:
+    assert clean_authors(["Harbour Gazette Staff"]) == [
+        {"name": "Harbour Gazette Staff", "type": ORG}
+    ]
+    assert clean_authors(["Redaktion harbour.example"]) == [
+        {"name": "Redaktion harbour.example", "type": ORG}
+    ]
+    assert clean_authors(["Jane Doe", "Harbour Gazette Staff"]) == [
+        {"name": "Jane Doe", "type": PERSON}
+    ]
+    assert clean_authors(["Staff Reporter"]) == []
+
+
+def test_a_short_agency_abbreviation_counts_only_as_written_like_one() -> None:
+    from api.extraction.credits import is_agency
+
+    assert is_agency("ANA") and is_agency("dpa") and is_agency("Reuters")
+    assert not is_agency("Ana") and not is_agency("Spa")
+    assert clean_authors(["Ana Ruiz, ANA"]) == [
+        {"name": "Ana Ruiz", "type": PERSON},
+        {"name": "ANA", "type": ORG},
+    ]
+
+
+def test_image_credits_dates_and_reading_times_are_no_credit() -> None:
+    raw = ["Foto: dpa", "Getty Images", "AFP Photo", "5 Minute Read", "12.03.2024"]
+    assert clean_authors(raw) == []
+
+
+def test_client_strings_are_persons_unless_an_agency_or_the_outlet() -> None:
+    from api.extraction.credits import as_credits
+
+    outlet = {"name": "Harbour Gazette", "domain": "harbour.example"}
+    assert as_credits(["Jane Doe", "Reuters", "Harbour Gazette"], outlet) == [
+        {"name": "Jane Doe", "type": PERSON},
+        {"name": "Reuters", "type": ORG},
+        {"name": "Harbour Gazette", "type": ORG},
+    ]
+    assert as_credits([{"name": "Desk One", "type": ORG}]) == [{"name": "Desk One", "type": ORG}]

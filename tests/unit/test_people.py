@@ -102,7 +102,7 @@ def test_author_named_only_in_byline_is_not_a_person(ner: CoreNLPEngine) -> None
         "Councillor Priya Nandakumar said the plan was fair."
     )
     result = extract({"text": text, "language": "en"}, ner)
-    assert result["authors"] == ["Tomas Whitfield"]
+    assert result["authors"] == [{"name": "Tomas Whitfield", "type": "person"}]
     assert [p["name"] for p in result["people"]] == ["Priya Nandakumar"]
 
 

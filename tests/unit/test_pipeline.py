@@ -10,7 +10,7 @@ SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
 
 def test_seed_article_acceptance(ner: CoreNLPEngine) -> None:
     result = extract({"text": SEED.read_text(encoding="utf-8")}, ner)
-    assert result["authors"] == ["Petr Ermilin"]
+    assert result["authors"] == [{"name": "Petr Ermilin", "type": "person"}]
     assert result["outlet"]["name"] == "Pravda.Ru"
     assert {p["name"] for p in result["people"]} == {
         "Steven Witkoff",
@@ -54,7 +54,7 @@ def test_provided_values_win(ner: CoreNLPEngine) -> None:
         },
         ner,
     )
-    assert result["authors"] == ["Kari Nordmann"]
+    assert result["authors"] == [{"name": "Kari Nordmann", "type": "person"}]
     assert result["outlet"]["name"] == "Example News"
     assert result["published_at"] == "2024-03-04"
     for field in ("title", "authors", "outlet", "language", "published_at"):
@@ -104,6 +104,6 @@ def test_city_region_and_wire_credits_through_the_pipeline(ner: CoreNLPEngine) -
         },
         ner,
     )
-    assert result["authors"] == ["Ines Varga"]
+    assert result["authors"] == [{"name": "Ines Varga", "type": "person"}]
     assert "KR-11" in {region["code"] for region in result["regions"]}
     assert not {"Ines Varga", "Olaf Brandt"} & {person["name"] for person in result["people"]}
