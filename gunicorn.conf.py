@@ -22,6 +22,10 @@ threads = 4
 # Load the app, the model and the gazetteer once in the master; workers share them (api/wsgi.py).
 preload_app = True
 timeout = 120
+# What malloc_trim cannot give back (api/memory.py) is bounded by replacing each worker, after
+# it finished its requests, by a fresh fork of the preloaded master (0: never).
+max_requests = _settings.max_requests
+max_requests_jitter = _settings.max_requests_jitter
 graceful_timeout = 30
 accesslog = None  # the app writes its own JSON access line per request
 errorlog = "-"

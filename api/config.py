@@ -22,6 +22,8 @@
 | LOG_LEVEL              | INFO                  | level of the JSON logs                        |
 | HOST / PORT            | 127.0.0.1 / 8000      | where gunicorn binds                          |
 | WEB_CONCURRENCY        | number of cores       | gunicorn worker processes                     |
+| MAX_REQUESTS           | 2000                  | a worker is replaced after this many requests |
+| MAX_REQUESTS_JITTER    | 200                   | random extra requests, so workers part ways   |
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    max_requests: int = 2000
+    max_requests_jitter: int = 200
 
     @property
     def es_hosts(self) -> list[str]:
@@ -88,6 +92,8 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "HOST": ("host", str),
     "PORT": ("port", int),
     "WEB_CONCURRENCY": ("workers", int),
+    "MAX_REQUESTS": ("max_requests", int),
+    "MAX_REQUESTS_JITTER": ("max_requests_jitter", int),
 }
 
 

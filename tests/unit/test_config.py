@@ -1,6 +1,9 @@
+import runpy
+
 import pytest
 
 from api.config import load_settings
+from tests.support.gunicorn import ROOT
 
 
 def test_settings_come_from_the_environment_with_types():
@@ -24,3 +27,12 @@ def test_a_bad_number_names_the_variable():
 def test_unknown_override_is_refused():
     with pytest.raises(TypeError, match="nope"):
         load_settings({}, nope=1)
+
+
+def test_gunicorn_recycles_workers_as_configured(monkeypatch, tmp_path):
+    """max_requests bounds what a worker's memory can grow to (bench/soak.py)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("MAX_REQUESTS", "777")
+    monkeypatch.delenv("MAX_REQUESTS_JITTER", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["max_requests"], config["max_requests_jitter"]) == (777, 200)
