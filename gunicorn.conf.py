@@ -22,6 +22,9 @@ threads = 4
 # Load the app, the model and the gazetteer once in the master; workers share them (api/wsgi.py).
 preload_app = True
 timeout = 120
+# gunicorn answers a request line over its limit with an HTML page; the app's own limit
+# (MAX_URL_BYTES, api/guards.py) answers 414 problem+json instead, so gunicorn's is off.
+limit_request_line = 0
 # What malloc_trim cannot give back (api/memory.py) is bounded by replacing each worker, after
 # it finished its requests, by a fresh fork of the preloaded master (0: never).
 max_requests = _settings.max_requests

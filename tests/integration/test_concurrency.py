@@ -173,3 +173,12 @@ def test_a_batch_racing_single_posts_of_the_same_articles_creates_each_once(base
         creations.update(a.json()["id"] for a in answers[2:] if a.status_code == 201)
         ids = {a.json()["id"] for a in answers[2:]} | {i["id"] for i in answers[0].json()["items"]}
         assert creations == Counter({article_id: 1 for article_id in ids})
+
+
+def test_long_urls_are_read_up_to_the_limit_and_refused_beyond_as_problems(base_url):
+    """gunicorn's own 4 KB request-line limit answered HTML; the app's limit answers 414 JSON."""
+    long_but_fine = requests.get(f"{base_url}/articles?{'person=lima&' * 900}", timeout=60)
+    assert long_but_fine.status_code == 200
+    too_long = requests.get(f"{base_url}/articles?q={'x' * 20_000}", timeout=60)
+    assert too_long.status_code == 414
+    assert too_long.headers["Content-Type"] == "application/problem+json"
