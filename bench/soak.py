@@ -169,13 +169,13 @@ def run_gunicorn(args: argparse.Namespace) -> None:
 
         def sample() -> str:
             current = server.worker_pids()
+            for pid in [p for p in slot_of if p not in current]:
+                del slot_of[pid]
             for pid in current:
-                if pid not in slot_of:  # a recycled worker's successor takes a free slot
+                if pid not in slot_of:  # a recycled worker's successor takes the free slot
                     free = sorted(set(range(args.workers)) - set(slot_of.values()))
                     slot_of[pid] = free[0] if free else max(slot_of.values()) + 1
                     recycled[slot_of[pid]] += 1
-            for pid in [p for p in slot_of if p not in current]:
-                del slot_of[pid]
             cells = []
             for pid in sorted(current, key=lambda p: slot_of[p]):
                 rss = memory_mb(pid)["rss"]

@@ -18,6 +18,7 @@ from schemathesis import GenerationMode
 
 from api import create_app
 from tests.conftest import ES_URL
+from tests.fuzz.rules import drop_unexpressible_combinations
 
 EXAMPLES_PER_OPERATION = 30
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -40,25 +41,6 @@ def fuzzed_app(es):
     lines = [f"{count:6d}  {label}" for label, count in sorted(generated.items())]
     lines.append(f"{sum(generated.values()):6d}  generated cases in all")
     (ARTIFACTS / "schemathesis-cases.txt").write_text("\n".join(lines) + "\n")
-
-
-def drop_unexpressible_combinations(case) -> None:
-    """Keep out of generated searches the three rules a JSON schema cannot state.
-
-    A cursor is an opaque token that only a previous page hands out, page × per_page may not
-    pass 10,000, and published_to may not come before published_from; all three are
-    documented, and tests/integration/test_search.py covers each refusal. Everything else is
-    sent as generated.
-    """
-    if case.method != "GET" or case.path != "/articles" or not case.query:
-        return
-    case.query.pop("cursor", None)
-    page, per_page = case.query.get("page"), case.query.get("per_page", 20)
-    if isinstance(page, int) and isinstance(per_page, int) and page * max(per_page, 1) > 10_000:
-        case.query.pop("page")
-    start, end = case.query.get("published_from"), case.query.get("published_to")
-    if isinstance(start, str) and isinstance(end, str) and start > end:
-        case.query.pop("published_to")
 
 
 @pytest.fixture(scope="module")
