@@ -1,21 +1,27 @@
 """Keeping a worker's resident memory near its start-up size.
 
-Parsing a large page (lxml trees, trafilatura's copies, spaCy's arrays) allocates hundreds of
-MB in C that are freed when the request ends, but glibc keeps the freed pages mapped, and
-scattered over its per-thread arenas, so a worker's RSS only grows (bench/README.md, soak).
-`malloc_trim(0)` hands every free page back to the OS; it costs a few ms, so it runs after
-requests with a large body only. Whatever stays is bounded by gunicorn's max_requests.
+Parsing a large page (lxml trees, trafilatura's copies, spaCy's arrays) takes about 110 MB
+more for a 5 MB page (bench/README.md, soak), freed when the request ends; but glibc keeps the
+freed pages mapped, scattered over its per-thread arenas, so a worker's RSS only grew. Two
+rules bound it:
+- a worker handles one large body at a time (its other threads go on serving small requests
+  and searches): extraction is CPU-bound and holds the GIL, so running two at once in one
+  process bought no throughput, only twice the peak;
+- after a large body, `malloc_trim(0)` hands every free page back to the OS (a few ms).
+Whatever stays is bounded by gunicorn's max_requests (gunicorn.conf.py).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import threading
 
-from flask import Flask, request
+from flask import Flask, g, request
 
-# Requests whose body is at least this large leave enough freed memory behind to trim.
+# Bodies at least this large are parsed one at a time and trimmed after.
 LARGE_BODY_BYTES = 256 * 1024
+_large_body = threading.BoundedSemaphore(1)
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -34,7 +40,16 @@ def release_free_memory() -> None:
 
 
 def init_app(app: Flask) -> None:
-    @app.teardown_request
-    def trim_after_large_bodies(error: BaseException | None) -> None:
+    @app.before_request
+    def one_large_body_at_a_time() -> None:
         if (request.content_length or 0) >= LARGE_BODY_BYTES:
-            release_free_memory()
+            _large_body.acquire()
+            g.holds_large_body_slot = True
+
+    @app.teardown_request
+    def trim_after_a_large_body(error: BaseException | None) -> None:
+        if g.pop("holds_large_body_slot", False):
+            try:
+                release_free_memory()
+            finally:
+                _large_body.release()

@@ -413,15 +413,11 @@ def extract_many(articles: Sequence[Mapping[str, Any]]) -> list[dict]:
         for p, is_english in zip(prepared, english, strict=True)
         if is_english
     ]
-    nlp = load()
+    docs = iter(load().pipe(texts, batch_size=32))
     results = []
-    # Strings spaCy meets for the first time (every new name and number) would stay in its
-    # vocabulary for the life of the process; the memory zone forgets them after the batch.
-    with nlp.memory_zone():
-        docs = iter(nlp.pipe(texts, batch_size=32))
-        for p, is_english in zip(prepared, english, strict=True):
-            entities = _entities(p, next(docs)) if is_english else _gazetteer_only(p)
-            results.append(_result(p, entities, is_english))
+    for p, is_english in zip(prepared, english, strict=True):
+        entities = _entities(p, next(docs)) if is_english else _gazetteer_only(p)
+        results.append(_result(p, entities, is_english))
     return results
 
 
