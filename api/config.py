@@ -12,7 +12,7 @@
 | API_KEYS               | (none)                | bearer keys for writes, comma-separated       |
 | MAX_TEXT_BYTES         | 1000000               | largest article text or HTML accepted         |
 | MAX_BODY_BYTES         | 2000000               | largest body of a single-article request      |
-| MAX_URL_BYTES          | 16384                 | longest request target (path and query)       |
+| MAX_URL_BYTES          | 32768                 | longest request target (path and query)       |
 | BATCH_MAX_ITEMS        | 500                   | most articles in one batch                    |
 | BATCH_MAX_BYTES        | 50000000              | largest batch request body                    |
 | CORS_ORIGINS           | *                     | comma-separated origins allowed by CORS       |
@@ -51,7 +51,7 @@ class Settings:
     api_keys: tuple[str, ...] = ()
     max_text_bytes: int = 1_000_000
     max_body_bytes: int = 2_000_000
-    max_url_bytes: int = 16_384
+    max_url_bytes: int = 32_768
     batch_max_items: int = 500
     batch_max_bytes: int = 50_000_000
     cors_origins: tuple[str, ...] = ("*",)
