@@ -7,7 +7,8 @@ rules bound it:
 - a worker handles one large body at a time (its other threads go on serving small requests
   and searches): extraction is CPU-bound and holds the GIL, so running two at once in one
   process bought no throughput, only twice the peak;
-- after a large body, `malloc_trim(0)` hands every free page back to the OS (a few ms).
+- after every request with a body (every write: extraction allocates even for short texts),
+  `malloc_trim(0)` hands every free page back to the OS (about 1 ms, 3 ms after a large page).
 Whatever stays is bounded by gunicorn's max_requests (gunicorn.conf.py).
 """
 
@@ -19,7 +20,7 @@ import threading
 
 from flask import Flask, g, request
 
-# Bodies at least this large are parsed one at a time and trimmed after.
+# Bodies at least this large are parsed one at a time.
 LARGE_BODY_BYTES = 256 * 1024
 _large_body = threading.BoundedSemaphore(1)
 
@@ -47,9 +48,11 @@ def init_app(app: Flask) -> None:
             g.holds_large_body_slot = True
 
     @app.teardown_request
-    def trim_after_a_large_body(error: BaseException | None) -> None:
-        if g.pop("holds_large_body_slot", False):
-            try:
+    def give_freed_memory_back(error: BaseException | None) -> None:
+        holds_slot = g.pop("holds_large_body_slot", False)
+        try:
+            if request.content_length:
                 release_free_memory()
-            finally:
+        finally:
+            if holds_slot:
                 _large_body.release()
