@@ -36,7 +36,8 @@ def test_schemathesis_with_workers_and_stateful_phase_finds_nothing(es, tmp_path
                     "--report-dir",
                     str(tmp_path),
                 ],
-                cwd=ROOT,
+                # Its example database goes to the temporary directory, not the repository.
+                cwd=tmp_path,
                 env={**os.environ, "PYTHONPATH": str(ROOT)},
                 capture_output=True,
                 text=True,
