@@ -3,7 +3,13 @@
 import os
 import tempfile
 
-from api.config import load_settings
+# Every worker writes its metrics to files here and /metrics adds them up (see api/metrics.py).
+# prometheus_client reads this once, when it is first imported, and importing anything of the
+# app (even api.config, through the api package) imports it: so this comes first.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="article-api-metrics-")
+
+from api.config import load_settings  # noqa: E402 - must follow the line above
 
 _settings = load_settings()
 
@@ -16,15 +22,17 @@ threads = 4
 # Load the app, the model and the gazetteer once in the master; workers share them (api/wsgi.py).
 preload_app = True
 timeout = 120
+# gunicorn answers a request line over its limit with an HTML page; the app's own limit
+# (MAX_URL_BYTES, api/guards.py) answers 414 problem+json instead, so gunicorn's is off.
+limit_request_line = 0
+# What malloc_trim cannot give back (api/memory.py) is bounded by replacing each worker, after
+# it finished its requests, by a fresh fork of the preloaded master (0: never).
+max_requests = _settings.max_requests
+max_requests_jitter = _settings.max_requests_jitter
 graceful_timeout = 30
 accesslog = None  # the app writes its own JSON access line per request
 errorlog = "-"
 loglevel = _settings.log_level.lower()
-
-# Every worker writes its metrics to files here and /metrics adds them up (see api/metrics.py).
-# It must be set before prometheus_client is imported, which happens when the app is loaded.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="article-api-metrics-")
 
 
 def post_fork(server, worker):

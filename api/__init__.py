@@ -17,7 +17,7 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.routing import BaseConverter
 
-from api import caching, cli, errors, guards, metrics, observability
+from api import caching, cli, errors, guards, memory, metrics, observability
 from api.config import Settings, load_settings
 from api.extraction.corenlp import engine_for
 from api.jsonio import OrjsonProvider
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     metrics.init_app(app)
     guards.init_app(app)
     caching.init_app(app)
+    memory.init_app(app)
     CORS(
         app,
         origins=list(settings.cors_origins),

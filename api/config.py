@@ -17,6 +17,7 @@
 | MAX_TEXT_BYTES         | 1000000               | largest plain article text accepted           |
 | MAX_HTML_BYTES         | 10000000              | largest HTML page accepted (UTF-8 bytes)      |
 | MAX_BODY_BYTES         | 2 × largest + 1 MB    | largest body of a single-article request      |
+| MAX_URL_BYTES          | 32768                 | longest request target (path and query)       |
 | BATCH_MAX_ITEMS        | 500                   | most articles in one batch                    |
 | BATCH_MAX_BYTES        | 50 MB, or the body    | largest batch request body                    |
 | CORS_ORIGINS           | *                     | comma-separated origins allowed by CORS       |
@@ -27,6 +28,8 @@
 | LOG_LEVEL              | INFO                  | level of the JSON logs                        |
 | HOST / PORT            | 127.0.0.1 / 8000      | where gunicorn binds                          |
 | WEB_CONCURRENCY        | number of cores       | gunicorn worker processes                     |
+| MAX_REQUESTS           | 2000                  | a worker is replaced after this many requests |
+| MAX_REQUESTS_JITTER    | 200                   | random extra requests, so workers part ways   |
 
 Real article pages weigh up to a few MB (inline scripts and JSON), so HTML has its own limit.
 The body limits follow from the content limits unless set: JSON escaping of quotes, backslashes
@@ -66,6 +69,7 @@ class Settings:
     max_text_bytes: int = 1_000_000
     max_html_bytes: int = 10_000_000
     max_body_bytes: int = 0  # 0: derived from the content limits (see the module docstring)
+    max_url_bytes: int = 32_768
     batch_max_items: int = 500
     batch_max_bytes: int = 0  # 0: derived
     cors_origins: tuple[str, ...] = ("*",)
@@ -77,6 +81,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    max_requests: int = 2000
+    max_requests_jitter: int = 200
 
     def __post_init__(self) -> None:
         if not self.max_body_bytes:
@@ -107,6 +113,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "MAX_TEXT_BYTES": ("max_text_bytes", int),
     "MAX_HTML_BYTES": ("max_html_bytes", int),
     "MAX_BODY_BYTES": ("max_body_bytes", int),
+    "MAX_URL_BYTES": ("max_url_bytes", int),
     "BATCH_MAX_ITEMS": ("batch_max_items", int),
     "BATCH_MAX_BYTES": ("batch_max_bytes", int),
     "CORS_ORIGINS": ("cors_origins", _as_list),
@@ -118,6 +125,8 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "HOST": ("host", str),
     "PORT": ("port", int),
     "WEB_CONCURRENCY": ("workers", int),
+    "MAX_REQUESTS": ("max_requests", int),
+    "MAX_REQUESTS_JITTER": ("max_requests_jitter", int),
 }
 
 

@@ -1,7 +1,9 @@
 """The one error path: every failure leaves the app as RFC 9457 application/problem+json.
 
 Code raises `ProblemError` (or an HTTPException via `abort`); `render_problem` is the only place
-that turns either into a response. Elasticsearch being unreachable becomes a 503 with Retry-After.
+that turns either into a response. Every Elasticsearch failure is answered by its meaning
+(`_BACKEND_ANSWERS`): 503 with Retry-After when it is unavailable, 409 for a lost write race,
+4xx when it refused the request.
 No stack trace or internal detail ever reaches the client; unexpected errors are logged instead.
 """
 
@@ -17,7 +19,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from api.extraction.corenlp import NerUnavailable
 from api.metrics import service_metrics
-from api.search import BACKEND_ERRORS, is_document_rejection, is_unavailable
+from api.search import BACKEND_ERRORS, Failure, VersionConflict, classify
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
 
 PROBLEM_TYPE_PREFIX = "urn:article-api:problem:"
@@ -127,32 +129,59 @@ def handle_problem(error: ProblemError) -> Response:
     )
 
 
-def handle_backend_error(error: Exception) -> Response:
-    if is_document_rejection(error):
-        service_metrics().elasticsearch_errors.labels(kind="refused").inc()
-        log.warning("elasticsearch refused a document: %s", error)
-        return render_problem(
-            422,
-            "The search index refused a value of this article; nothing was stored.",
-            kind="document-rejected",
-        )
-    unavailable = is_unavailable(error)
-    service_metrics().elasticsearch_errors.labels(
-        kind="unavailable" if unavailable else "refused"
-    ).inc()
-    if not unavailable:
-        return handle_unexpected(error)
-    log.warning("elasticsearch unavailable: %s", type(error).__name__)
-    return render_problem(
+# Each kind of Elasticsearch failure (api.search.classify) -> status, problem type, detail.
+_BACKEND_ANSWERS: dict[Failure, tuple[int, str, str]] = {
+    Failure.UNAVAILABLE: (
         503,
+        "search-unavailable",
         "The search backend (Elasticsearch) is unavailable. Retry later; a write answered "
         "this way stored nothing.",
-        kind="search-unavailable",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-    )
+    ),
+    Failure.MISCONFIGURED: (
+        503,
+        "search-unavailable",
+        "The search backend refused this service's credentials or is not Elasticsearch; "
+        "the operators have been alerted. Retry later; nothing was stored.",
+    ),
+    Failure.CONFLICT: (
+        409,
+        "edit-conflict",
+        "The article was changed by another request at the same time; read it and retry.",
+    ),
+    Failure.DOCUMENT_REJECTED: (
+        422,
+        "document-rejected",
+        "The search index refused a value of this article; nothing was stored.",
+    ),
+    Failure.REQUEST_REJECTED: (
+        400,
+        "search-rejected",
+        "The search backend refused this request as it was built from your parameters.",
+    ),
+    Failure.TOO_LARGE: (
+        413,
+        "article-too-large",
+        "The request is larger than the search backend accepts; nothing was stored.",
+    ),
+    Failure.NOT_FOUND: (404, "not-found", "What this request refers to no longer exists."),
+}
+
+
+def handle_backend_error(error: Exception) -> Response:
+    """Every Elasticsearch error class ends here with a deliberate, documented answer."""
+    failure = classify(error)
+    service_metrics().elasticsearch_errors.labels(kind=failure.value).inc()
+    status, kind, detail = _BACKEND_ANSWERS[failure]
+    if failure is Failure.MISCONFIGURED:
+        log.error("elasticsearch refused the service: %s", error)
+    else:
+        log.warning("elasticsearch %s: %s", failure.value, type(error).__name__)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return render_problem(status, detail, kind=kind, headers=headers)
 
 
 def handle_ner_unavailable(error: NerUnavailable) -> Response:
+    service_metrics().count_component_error("ner", "unavailable")
     log.warning("NER server unavailable: %s", error)
     return render_problem(
         503,
@@ -177,7 +206,7 @@ def handle_unexpected(error: Exception) -> Response:
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ProblemError, handle_problem)
-    for error_class in BACKEND_ERRORS:
+    for error_class in (*BACKEND_ERRORS, VersionConflict):
         app.register_error_handler(error_class, handle_backend_error)
     app.register_error_handler(NerUnavailable, handle_ner_unavailable)
     app.register_error_handler(RecursionError, handle_too_deep)

@@ -1,4 +1,5 @@
-"""Request guards that apply across blueprints: write authentication and body media types."""
+"""Request guards that apply across blueprints: URL length, write authentication and body
+media types."""
 
 from __future__ import annotations
 
@@ -31,6 +32,19 @@ def require_api_key() -> None:
             "This operation needs `Authorization: Bearer <api key>`.",
             kind="unauthorized",
             headers={"WWW-Authenticate": 'Bearer realm="article-api"'},
+        )
+
+
+def limit_url_length() -> None:
+    """Refuse an over-long request target with 414 problem+json. gunicorn's own limit is off
+    (gunicorn.conf.py) because it answers in HTML; this one answers like every other error."""
+    target = request.environ.get("RAW_URI") or request.full_path
+    limit = settings().max_url_bytes
+    if len(target) > limit:
+        raise ProblemError(
+            414,
+            f"The URL is longer than the {limit} bytes this service reads.",
+            kind="uri-too-long",
         )
 
 
@@ -71,6 +85,7 @@ def init_rate_limits(app: Flask, blueprints: list[Blueprint]) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(limit_url_length)
     app.before_request(require_api_key)
 
 

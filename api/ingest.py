@@ -6,6 +6,12 @@ fingerprint of its normalised text (or HTML). Posting the same input again chang
 and answers 200; posting changed input under the same id replaces the stored article (200).
 Whether the input changed is decided by a hash of the validated input, before any extraction,
 so re-posting a known article costs one lookup.
+
+Concurrency: every write is conditional on the version it was built on (or on the id being
+new), so a write that loses a race is never lost silently and never half-applied. Without a
+client precondition the loser reads the new version and applies itself again (a create turns
+into "already stored" or an update keeping the winner's `created_at`; a PATCH merges again).
+With If-Match or If-None-Match the loser answers 412 instead, as RFC 9110 asks.
 """
 
 from __future__ import annotations
@@ -14,20 +20,23 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import courlan
 from marshmallow import ValidationError
+from werkzeug.datastructures import ETags
 
 from api.errors import ProblemError, field_messages
 from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
 from api.metrics import ServiceMetrics
-from api.search.index import ArticleIndex, StoredArticle
+from api.search import VersionConflict
+from api.search.index import ArticleIndex, BulkOutcome, StoredArticle, Version
 from api.textnorm import fold
 from schemas.articles import ArticleInSchema
 
@@ -36,12 +45,44 @@ log = logging.getLogger(__name__)
 # Fields a client owns: PATCH may change exactly these.
 CLIENT_FIELDS = ("title", "url", "authors", "outlet", "published_at", "language")
 _INPUT_SCHEMA = ArticleInSchema()
+# A write re-applied this often without getting through is under a storm of concurrent edits:
+# answer 409 rather than loop on.
+MAX_WRITE_ATTEMPTS = 10
 
 
 @dataclass(frozen=True)
 class WriteResult:
     article: dict[str, Any]
     created: bool
+    version: Version
+    outcome: str  # created, updated or unchanged
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """A write's If-Match and If-None-Match (RFC 9110 13.1.1-2); empty ETags: not given."""
+
+    if_match: ETags = field(default_factory=ETags)
+    if_none_match: ETags = field(default_factory=ETags)
+
+    @property
+    def given(self) -> bool:
+        return bool(self.if_match or self.if_none_match)
+
+    def check(self, stored: StoredArticle | None) -> None:
+        """Raise 412 unless the stored article (None: there is none) satisfies both fields."""
+        tag = stored.version.tag if stored else None
+        if self.if_match and (tag is None or not self.if_match.contains(tag)):
+            raise precondition_failed("The article has changed since that ETag was issued.")
+        if self.if_none_match and tag is not None and self.if_none_match.contains_weak(tag):
+            raise precondition_failed("The article exists already.")
+
+
+NO_PRECONDITION = Precondition()
+
+
+def precondition_failed(detail: str) -> ProblemError:
+    return ProblemError(412, detail, kind="precondition-failed")
 
 
 def canonical_url(url: str) -> str:
@@ -126,62 +167,127 @@ class Ingestor:
         self.check_size(payload)
         return build_article(payload, self._extract(payload))
 
-    def save(self, payload: dict[str, Any], refresh: str) -> WriteResult:
+    def save(
+        self, payload: dict[str, Any], refresh: str, precondition: Precondition = NO_PRECONDITION
+    ) -> WriteResult:
         """Create the article, or update it if its input changed; idempotent."""
         self.check_size(payload)
-        article_key, digest = article_id(payload), input_hash(payload)
+        article_key = article_id(payload)
         stored = self.index.get(article_key)
-        if stored and stored.content_hash == digest:
-            self.metrics.count_articles("unchanged")
-            return WriteResult(stored.article, created=False)
-        article = self._stamp(build_article(payload, self._extract(payload)), article_key, stored)
-        if stored:
-            self.index.replace(article, digest, refresh, expected=stored)
-            self.metrics.count_articles("updated")
-            return WriteResult(article, created=False)
-        self.index.create(article, digest, refresh)
-        self.metrics.count_articles("created")
-        return WriteResult(article, created=True)
+        precondition.check(stored)
+        result = self._store(
+            article_key,
+            input_hash(payload),
+            cache(lambda: build_article(payload, self._extract(payload))),
+            stored,
+            refresh,
+            precondition,
+        )
+        self.metrics.count_articles(result.outcome)
+        return result
 
-    def replace(self, article_key: str, payload: dict[str, Any], refresh: str) -> dict[str, Any]:
+    def _store(
+        self,
+        article_key: str,
+        digest: str,
+        built: Callable[[], dict[str, Any]],
+        stored: StoredArticle | None,
+        refresh: str,
+        precondition: Precondition,
+    ) -> WriteResult:
+        """Write `built()` over whatever is stored now, reading again after each lost race."""
+        for _ in range(MAX_WRITE_ATTEMPTS):
+            if stored and stored.content_hash == digest:
+                return WriteResult(stored.article, False, stored.version, "unchanged")
+            article = self._stamp(built(), article_key, stored)
+            try:
+                if stored:
+                    version = self.index.replace(article, digest, refresh, stored.version)
+                    return WriteResult(article, False, version, "updated")
+                version = self.index.create(article, digest, refresh)
+                return WriteResult(article, True, version, "created")
+            except VersionConflict:
+                if precondition.given:
+                    raise precondition_failed("The article changed while this write ran.") from None
+                stored = self.index.get(article_key)
+        raise VersionConflict(article_key)
+
+    def replace(
+        self,
+        article_key: str,
+        payload: dict[str, Any],
+        refresh: str,
+        precondition: Precondition = NO_PRECONDITION,
+    ) -> WriteResult:
         self.check_size(payload)
         stored = self._require(article_key)
-        article = self._stamp(build_article(payload, self._extract(payload)), article_key, stored)
-        self.index.replace(article, input_hash(payload), refresh, expected=stored)
+        precondition.check(stored)
+        built = build_article(payload, self._extract(payload))
+        result = self._rewrite(
+            article_key,
+            lambda current: (self._stamp(built, article_key, current), input_hash(payload)),
+            stored,
+            refresh,
+            precondition,
+        )
         self.metrics.count_articles("updated")
-        return article
+        return result
 
-    def patch(self, article_key: str, changes: dict[str, Any], refresh: str) -> dict[str, Any]:
+    def patch(
+        self,
+        article_key: str,
+        changes: dict[str, Any],
+        refresh: str,
+        precondition: Precondition = NO_PRECONDITION,
+    ) -> WriteResult:
         """Merge client-owned fields into the stored article; extracted fields stay as they are."""
         stored = self._require(article_key)
-        article = dict(stored.article)
-        provenance = dict(article.get("provenance", {}))
-        for name, value in changes.items():
-            if name == "outlet":
-                value = outlet_for_name(value) if value else None
-            elif name == "url":
-                value = canonical_url(value) if value else None
-            elif name == "authors":
-                outlet = changes.get("outlet", stored.article.get("outlet"))
-                value = as_credits(
-                    value, outlet_for_name(outlet) if isinstance(outlet, str) else outlet
-                )
-            article[name] = value
-            if value in (None, []):
-                provenance.pop(name, None)
-            else:
-                provenance[name] = "provided"
-        article["provenance"] = provenance
-        article["updated_at"] = _now()
-        self.index.replace(article, stored.content_hash or "", refresh, expected=stored)
-        return article
+        precondition.check(stored)
+        return self._rewrite(
+            article_key,
+            lambda current: (_merge(current.article, changes), current.content_hash or ""),
+            stored,
+            refresh,
+            precondition,
+        )
 
-    def delete(self, article_key: str, refresh: str) -> None:
-        if not self.index.delete(article_key, refresh):
+    def _rewrite(
+        self,
+        article_key: str,
+        make: Callable[[StoredArticle], tuple[dict[str, Any], str]],
+        stored: StoredArticle,
+        refresh: str,
+        precondition: Precondition,
+    ) -> WriteResult:
+        """Write `make(current)` on the current version, making it again after a lost race."""
+        for _ in range(MAX_WRITE_ATTEMPTS):
+            article, digest = make(stored)
+            try:
+                version = self.index.replace(article, digest, refresh, stored.version)
+                return WriteResult(article, False, version, "updated")
+            except VersionConflict:
+                if precondition.given:
+                    raise precondition_failed("The article changed while this write ran.") from None
+                stored = self._require(article_key)
+        raise VersionConflict(article_key)
+
+    def delete(
+        self, article_key: str, refresh: str, precondition: Precondition = NO_PRECONDITION
+    ) -> None:
+        expected = None
+        if precondition.given:
+            stored = self._require(article_key)
+            precondition.check(stored)
+            expected = stored.version
+        try:
+            deleted = self.index.delete(article_key, refresh, expected)
+        except VersionConflict:
+            raise precondition_failed("The article changed while this delete ran.") from None
+        if not deleted:
             raise _not_found(article_key)
 
-    def get(self, article_key: str) -> dict[str, Any]:
-        return self._require(article_key).article
+    def get(self, article_key: str) -> StoredArticle:
+        return self._require(article_key)
 
     # --- batches -----------------------------------------------------------------------------
 
@@ -205,27 +311,41 @@ class Ingestor:
             for key, item in last_for_id.items()
             if not (key in stored and stored[key].content_hash == item[2])
         }
-        articles = self._extract_all(to_write, stored)
-        outcomes = {
-            outcome.id: outcome
-            for outcome in self.index.bulk_write(
-                [
-                    {
-                        "op": "index" if key in stored else "create",
-                        "article": article,
-                        "content_hash": to_write[key][2],
-                    }
-                    for key, article in articles.items()
-                ],
-                refresh,
-            )
-        }
+        built = self._extract_all(to_write)
+        created: set[str] = set()
+        outcomes: dict[str, BulkOutcome] = {}
+        for outcome in self.index.bulk_write(
+            [
+                {
+                    "op": "index" if key in stored else "create",
+                    "article": self._stamp(article, key, stored.get(key)),
+                    "content_hash": to_write[key][2],
+                    "expected": stored[key].version if key in stored else None,
+                }
+                for key, article in built.items()
+            ],
+            refresh,
+        ):
+            if outcome.status == 409:
+                # A concurrent write got there first: store this item over it, one by one.
+                again = self._store(
+                    outcome.id,
+                    to_write[outcome.id][2],
+                    lambda article=built[outcome.id]: article,
+                    self.index.get(outcome.id),
+                    refresh,
+                    NO_PRECONDITION,
+                )
+                outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
+            if outcome.ok and outcome.status == 201:
+                created.add(outcome.id)
+            outcomes[outcome.id] = outcome
         seen: set[str] = set()
         for position, _, key, _ in valid:
             result = results[position]
             outcome = outcomes.get(key)
             result["id"] = key
-            if key in to_write and key not in articles:
+            if key in to_write and key not in built:
                 result["status"] = 422
                 result["errors"] = {"_extraction": ["The article could not be processed."]}
             elif outcome is None:  # unchanged input: nothing to write
@@ -236,7 +356,7 @@ class Ingestor:
                 result["status"] = 422 if outcome.status == 400 else 503
                 result["errors"] = {"elasticsearch": [outcome.error or "rejected"]}
             else:
-                result["status"] = 201 if key not in stored and key not in seen else 200
+                result["status"] = 201 if key in created and key not in seen else 200
             seen.add(key)
         summary = {
             "items": results,
@@ -244,8 +364,8 @@ class Ingestor:
             "updated": sum(1 for r in results if r["status"] == 200),
             "failed": sum(1 for r in results if r["status"] >= 400),
         }
-        for outcome in ("created", "updated", "failed"):
-            self.metrics.count_articles(outcome, summary[outcome])
+        for name in ("created", "updated", "failed"):
+            self.metrics.count_articles(name, summary[name])
         return summary
 
     def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
@@ -261,9 +381,7 @@ class Ingestor:
         return payload, None, 0
 
     def _extract_all(
-        self,
-        to_write: dict[str, tuple[int, dict[str, Any], str]],
-        stored: dict[str, StoredArticle],
+        self, to_write: dict[str, tuple[int, dict[str, Any], str]]
     ) -> dict[str, dict[str, Any]]:
         """Extract in one pipeline pass; articles whose extraction fails are left out.
 
@@ -288,11 +406,12 @@ class Ingestor:
                     raise
                 except Exception:
                     log.exception("extraction failed for one batch item")
+                    self.metrics.count_component_error("extraction", "failed")
                     extracted.append(None)
         articles: dict[str, dict[str, Any]] = {}
         for key, payload, metadata in zip(keys, payloads, extracted, strict=True):
             if metadata is not None:
-                articles[key] = self._stamp(build_article(payload, metadata), key, stored.get(key))
+                articles[key] = build_article(payload, metadata)
         return articles
 
     # --- helpers -----------------------------------------------------------------------------
@@ -313,6 +432,30 @@ class Ingestor:
         if stored is None:
             raise _not_found(article_key)
         return stored
+
+
+def _merge(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The stored article with a PATCH's client-owned fields applied."""
+    article = dict(stored)
+    provenance = dict(article.get("provenance", {}))
+    for name, value in changes.items():
+        if name == "outlet":
+            value = outlet_for_name(value) if value else None
+        elif name == "url":
+            value = canonical_url(value) if value else None
+        elif name == "authors":
+            outlet = changes.get("outlet", stored.get("outlet"))
+            value = as_credits(
+                value, outlet_for_name(outlet) if isinstance(outlet, str) else outlet
+            )
+        article[name] = value
+        if value in (None, []):
+            provenance.pop(name, None)
+        else:
+            provenance[name] = "provided"
+    article["provenance"] = provenance
+    article["updated_at"] = _now()
+    return article
 
 
 def _not_found(article_key: str) -> ProblemError:

@@ -2,8 +2,9 @@
 (prometheus-flask-exporter), plus articles ingested, extraction time and Elasticsearch errors.
 
 Each app owns its registry, so several apps in one process (tests) never collide. Under
-gunicorn with several workers, PROMETHEUS_MULTIPROC_DIR (set by gunicorn.conf.py) makes every
-worker write its samples to shared files and /metrics adds them up.
+gunicorn with several workers, PROMETHEUS_MULTIPROC_DIR makes every worker write its samples
+to shared files and /metrics adds them up. prometheus_client reads that variable once, when it
+is first imported, so gunicorn.conf.py sets it before importing anything of the app.
 """
 
 from __future__ import annotations
@@ -31,10 +32,15 @@ class ServiceMetrics:
     articles: Counter
     extraction_seconds: Histogram
     elasticsearch_errors: Counter
+    component_errors: Counter
 
     def count_articles(self, outcome: str, number: int = 1) -> None:
         if number:
             self.articles.labels(outcome=outcome).inc(number)
+
+    def count_component_error(self, component: str, kind: str) -> None:
+        """A part of the service (extraction, an NER server, ...) failed on one request."""
+        self.component_errors.labels(component=component, kind=kind).inc()
 
 
 def _build(registry: CollectorRegistry) -> ServiceMetrics:
@@ -54,8 +60,14 @@ def _build(registry: CollectorRegistry) -> ServiceMetrics:
         ),
         elasticsearch_errors=Counter(
             "elasticsearch_errors_total",
-            "Requests that failed because Elasticsearch was unavailable or refused them",
+            "Requests that failed in Elasticsearch, by kind (unavailable, conflict, ...)",
             ["kind"],
+            registry=registry,
+        ),
+        component_errors=Counter(
+            "component_errors_total",
+            "Failures of a component other than Elasticsearch, by component and kind",
+            ["component", "kind"],
             registry=registry,
         ),
     )
@@ -84,4 +96,5 @@ def init_app(app: Flask) -> None:
             multiprocess.MultiProcessCollector(exposition)
         else:
             exposition = registry
-        return Response(generate_latest(exposition), mimetype=CONTENT_TYPE_LATEST)
+        # content_type, not mimetype: CONTENT_TYPE_LATEST names its charset already.
+        return Response(generate_latest(exposition), content_type=CONTENT_TYPE_LATEST)

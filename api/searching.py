@@ -125,7 +125,8 @@ class Searcher:
             )
         sort = identity["sort"]
         pit_id = cursor["p"] if cursor else None
-        if sort == "relevance" and pit_id is None:
+        counting = per_page == 0  # totals and facets only: no page, so nothing to walk on
+        if sort == "relevance" and pit_id is None and not counting:
             pit_id = self.index.open_point_in_time(PIT_KEEP_ALIVE)
         spec = queries.SearchSpec(
             q=identity.get("q"),
@@ -145,7 +146,9 @@ class Searcher:
         hits = response["hits"]["hits"]
         pit_id = response.get("pit_id", pit_id)
         next_cursor = None
-        if len(hits) == per_page:
+        if counting:
+            pass  # a cursor given with per_page=0 stays usable: its point-in-time stays open
+        elif len(hits) == per_page:
             next_cursor = encode_cursor(identity, hits[-1]["sort"], pit_id)
         elif pit_id:
             self.index.close_point_in_time(pit_id)

@@ -375,3 +375,32 @@ class BatchResultSchema(Schema):
     created = fields.Integer(required=True)
     updated = fields.Integer(required=True)
     failed = fields.Integer(required=True)
+
+
+# Conditional-request headers (RFC 9110 13.1), as OpenAPI parameters: they are read with
+# werkzeug's parser, so only documented here.
+_ETAG_LIST = (
+    "`*` or a comma-separated list of ETags as GET /articles/{article_id} or a write returned"
+)
+IF_MATCH_HEADER = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": f"{_ETAG_LIST}: apply only if the stored article still has one of them "
+    "(`*`: if it exists); else 412, and a write that loses a race also answers 412.",
+}
+IF_NONE_MATCH_HEADER = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": f"{_ETAG_LIST}: `*` creates only if no article has this URL or text yet; "
+    "else 412. Without it, posting a known article answers 200.",
+}
+ETAG_RESPONSE_HEADER = {
+    "ETag": {
+        "description": "Version of the stored article, for If-Match",
+        "schema": {"type": "string"},
+    }
+}

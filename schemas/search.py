@@ -89,19 +89,32 @@ class ArticleQueryArgsSchema(Schema):
     organization = fields.List(_VALUE, metadata={"description": "Repeat: all must match"})
     language = fields.String(validate=validate.Length(equal=2), metadata={"example": "en"})
     published_from = fields.Date(metadata={"description": "Inclusive, YYYY-MM-DD"})
-    published_to = fields.Date(metadata={"description": "Inclusive, YYYY-MM-DD"})
+    published_to = fields.Date(
+        metadata={"description": "Inclusive, YYYY-MM-DD; not before published_from (else 422)"}
+    )
     sort = fields.String(
         validate=validate.OneOf(SORTS),
         metadata={"description": "Default: relevance with q, else -published_at"},
     )
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    per_page = fields.Integer(
+        load_default=20,
+        validate=validate.Range(min=0, max=MAX_PER_PAGE),
+        metadata={"description": "0: only `total` and `facets`, with `items` empty"},
+    )
     page = fields.Integer(
         validate=validate.Range(min=1),
-        metadata={"description": "Shallow paging, up to 10,000 results; use cursor beyond"},
+        metadata={
+            "description": "Shallow paging: page × per_page may not pass 10,000 (else 400; "
+            "use cursor beyond). Not together with cursor (else 422)."
+        },
     )
     cursor = fields.String(
         validate=validate.Length(min=1, max=4000),
-        metadata={"description": "`next_cursor` of the previous page; continues its query"},
+        metadata={
+            "description": "`next_cursor` of the previous page (an opaque token: any other "
+            "value answers 400); continues its query, so other query parameters given beside "
+            "it must match it (else 400). Not together with page (else 422)."
+        },
     )
     highlight = fields.Boolean(load_default=False)
     facets = CommaSeparated(FACETS)

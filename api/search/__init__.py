@@ -1,21 +1,36 @@
 """Elasticsearch access. This package is the only importer of `elasticsearch`.
 
 `make_client` builds the client from settings; `ArticleIndex` (index.py) owns the mapping, the
-alias and every read and write; queries.py holds pure query builders.
+alias and every read and write; queries.py holds pure query builders. `classify` names what a
+failure of the client means, so that api/errors.py can answer it without importing the client.
 """
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from elastic_transport import ApiError
+from elasticsearch import Elasticsearch, TransportError
+from elasticsearch.exceptions import (
+    AuthenticationException,
+    AuthorizationException,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    UnsupportedProductError,
+)
+from elasticsearch.helpers import BulkIndexError, ScanError
 from elasticsearch.serializer import OrjsonSerializer
 
 from api.config import Settings
 
 # Errors that mean "the backend is not there right now" rather than "the request was wrong".
-UNAVAILABLE_STATUSES = frozenset({429, 502, 503, 504})
-BACKEND_ERRORS: tuple[type[Exception], ...] = (TransportError, ApiError)
+UNAVAILABLE_STATUSES = frozenset({408, 429, 502, 503, 504})
+# Everything the client and its helpers raise: elasticsearch.exceptions re-exports
+# elastic_transport's TransportError family, and its ApiError classes derive from the
+# transport's ApiError (imported as such, so that even the base class is covered).
+BACKEND_ERRORS: tuple[type[Exception], ...] = (TransportError, ApiError, BulkIndexError, ScanError)
 
 
 class PointInTimeExpired(Exception):
@@ -26,27 +41,55 @@ class SearchAfterRejected(Exception):
     """Elasticsearch refused a cursor's search_after values for this query."""
 
 
-def is_unavailable(error: Exception) -> bool:
-    if isinstance(error, TransportError):
-        return True
-    if isinstance(error, ApiError):
-        if error.meta.status in UNAVAILABLE_STATUSES:
-            return True
+class VersionConflict(Exception):
+    """A conditional write lost: the document changed (or appeared) since it was read."""
+
+
+class Failure(enum.Enum):
+    """What a failed Elasticsearch call means for the request that made it."""
+
+    UNAVAILABLE = "unavailable"  # down, busy, blocked, timed out, or not set up yet: retry
+    MISCONFIGURED = "misconfigured"  # the service's own credentials or target are wrong
+    CONFLICT = "conflict"  # a concurrent write won
+    DOCUMENT_REJECTED = "document-rejected"  # the mapping cannot take a value of the article
+    REQUEST_REJECTED = "request-rejected"  # the node refused the request as malformed
+    TOO_LARGE = "too-large"  # over the node's http.max_content_length
+    NOT_FOUND = "not-found"  # a document or resource the request named is gone
+
+
+def classify(error: Exception) -> Failure:
+    """The meaning of any exception in BACKEND_ERRORS (or VersionConflict)."""
+    if isinstance(error, VersionConflict | ConflictError):
+        return Failure.CONFLICT
+    if isinstance(error, TransportError | ScanError):
+        # No usable answer: connection refused or reset, TLS, timeout, sniffing, an answer that
+        # is not JSON (SerializationError; what we send is JSON-safe by validation), or a scroll
+        # that lost shards midway.
+        return Failure.UNAVAILABLE
+    if isinstance(error, BulkIndexError):
+        # Only raised with raise_on_error=True, which bulk_write never uses; reindexing does.
+        return Failure.UNAVAILABLE
+    if isinstance(error, UnsupportedProductError | AuthenticationException):
+        return Failure.MISCONFIGURED
+    if not isinstance(error, ApiError):
+        raise TypeError(f"not an Elasticsearch error: {error!r}")
+    status, text = error.meta.status, str(error)
+    if isinstance(error, AuthorizationException):
         # A write block (read-only index, flood-stage disk) is the node's state, not the
-        # request's fault; a missing alias means the service is not ready, not broken.
-        return (error.meta.status == 403 and "cluster_block_exception" in str(error)) or (
-            error.meta.status == 404 and "index_not_found" in str(error)
-        )
-    return False
-
-
-def is_document_rejection(error: Exception) -> bool:
-    """The node refused a document's content (a value the mapping cannot take)."""
-    return (
-        isinstance(error, ApiError)
-        and error.meta.status == 400
-        and any(kind in str(error) for kind in ("document_parsing", "mapper_parsing"))
-    )
+        # request's fault; any other 403 means the service's key lacks a privilege.
+        return Failure.UNAVAILABLE if "cluster_block_exception" in text else Failure.MISCONFIGURED
+    if isinstance(error, NotFoundError):
+        # A missing alias means the service is not ready, not broken.
+        return Failure.UNAVAILABLE if "index_not_found" in text else Failure.NOT_FOUND
+    if isinstance(error, BadRequestError):
+        if any(kind in text for kind in ("document_parsing", "mapper_parsing")):
+            return Failure.DOCUMENT_REJECTED
+        return Failure.REQUEST_REJECTED
+    if status == 413:
+        return Failure.TOO_LARGE
+    if status in UNAVAILABLE_STATUSES or status >= 500:
+        return Failure.UNAVAILABLE
+    return Failure.REQUEST_REJECTED
 
 
 def make_client(settings: Settings, **overrides: Any) -> Elasticsearch:

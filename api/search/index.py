@@ -14,10 +14,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
-from api.search import PointInTimeExpired, SearchAfterRejected, documents, make_client
+from api.search import (
+    PointInTimeExpired,
+    SearchAfterRejected,
+    VersionConflict,
+    documents,
+    make_client,
+)
 from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
 
 log = logging.getLogger(__name__)
@@ -26,11 +32,27 @@ INTERNAL_FIELDS = frozenset({*documents.DERIVED_FIELDS, "content_hash"})
 
 
 @dataclass(frozen=True)
+class Version:
+    """Where a document stands in its shard's history; any write makes a new one."""
+
+    seq_no: int
+    primary_term: int
+
+    @property
+    def tag(self) -> str:
+        """Opaque and unique per version of one id: what the API's ETag carries."""
+        return f"{self.primary_term}-{self.seq_no}"
+
+    def condition(self) -> dict[str, int]:
+        """The parameters that make a write apply only to this version."""
+        return {"if_seq_no": self.seq_no, "if_primary_term": self.primary_term}
+
+
+@dataclass(frozen=True)
 class StoredArticle:
     article: dict[str, Any]
     content_hash: str | None
-    seq_no: int
-    primary_term: int
+    version: Version
 
 
 @dataclass(frozen=True)
@@ -121,50 +143,64 @@ class ArticleIndex:
         response = self.client.mget(index=self.alias, ids=ids)
         return {doc["_id"]: _stored(doc) for doc in response["docs"] if doc.get("found")}
 
-    def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> None:
-        """Store a new article; raises ConflictError when the id exists already."""
-        self.client.create(
-            index=self.alias,
-            id=article["id"],
-            document=self._document(article, content_hash),
-            refresh=refresh,
-        )
+    def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> Version:
+        """Store a new article; raises VersionConflict when the id exists already."""
+        try:
+            response = self.client.create(
+                index=self.alias,
+                id=article["id"],
+                document=self._document(article, content_hash),
+                refresh=refresh,
+            )
+        except ConflictError:
+            raise VersionConflict(article["id"]) from None
+        return _version(response)
 
     def replace(
         self,
         article: dict[str, Any],
         content_hash: str,
         refresh: str | bool,
-        expected: StoredArticle | None = None,
-    ) -> None:
-        """Overwrite an article; with `expected`, only if nobody changed it in between."""
-        concurrency = (
-            {"if_seq_no": expected.seq_no, "if_primary_term": expected.primary_term}
-            if expected
-            else {}
-        )
-        self.client.index(
-            index=self.alias,
-            id=article["id"],
-            document=self._document(article, content_hash),
-            refresh=refresh,
-            **concurrency,
-        )
-
-    def delete(self, article_id: str, refresh: str | bool) -> bool:
+        expected: Version,
+    ) -> Version:
+        """Overwrite an article only if it is still at `expected`; else VersionConflict (also
+        when it was deleted meanwhile)."""
         try:
-            self.client.delete(index=self.alias, id=article_id, refresh=refresh)
+            response = self.client.index(
+                index=self.alias,
+                id=article["id"],
+                document=self._document(article, content_hash),
+                refresh=refresh,
+                **expected.condition(),
+            )
+        except ConflictError:
+            raise VersionConflict(article["id"]) from None
+        return _version(response)
+
+    def delete(self, article_id: str, refresh: str | bool, expected: Version | None = None) -> bool:
+        """Delete an article (with `expected`, only that version); False if there was none."""
+        try:
+            self.client.delete(
+                index=self.alias,
+                id=article_id,
+                refresh=refresh,
+                **(expected.condition() if expected else {}),
+            )
         except NotFoundError:
             return False
+        except ConflictError:
+            raise VersionConflict(article_id) from None
         return True
 
     def bulk_write(
         self, actions: list[dict[str, Any]], refresh: str | bool, max_retries: int = 4
     ) -> list[BulkOutcome]:
-        """Write `{"op": "create"|"index", "article", "content_hash"}` actions in bulk.
+        """Write `{"op": "create"|"index", "article", "content_hash"[, "expected"]}` actions.
 
-        Items the node rejects transiently (429) are retried with exponential backoff by the
-        client's helper; every item that still fails is returned with its reason.
+        An `index` action carries the Version it was built on, so that it cannot overwrite a
+        concurrent write: such items come back with status 409, for the caller to redo. Items
+        the node rejects transiently (429) are retried with exponential backoff by the client's
+        helper; every item that still fails is returned with its reason.
         """
         outcomes: list[BulkOutcome] = []
         bulk_actions = (
@@ -173,6 +209,7 @@ class ArticleIndex:
                 "_index": self.alias,
                 "_id": action["article"]["id"],
                 "_source": self._document(action["article"], action["content_hash"]),
+                **(action["expected"].condition() if action.get("expected") else {}),
             }
             for action in actions
         )
@@ -268,9 +305,12 @@ def _stored(hit: Any) -> StoredArticle:
     return StoredArticle(
         article=strip_internal(source),
         content_hash=source.get("content_hash"),
-        seq_no=hit["_seq_no"],
-        primary_term=hit["_primary_term"],
+        version=_version(hit),
     )
+
+
+def _version(answer: Any) -> Version:
+    return Version(seq_no=answer["_seq_no"], primary_term=answer["_primary_term"])
 
 
 def strip_internal(source: dict[str, Any]) -> dict[str, Any]:

@@ -8,12 +8,18 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
+from werkzeug.http import quote_etag
 
 from api.errors import ProblemError, field_messages
 from api.guards import JSON_TYPES, require_media_type
+from api.ingest import Precondition
+from api.search.index import Version
 from api.services import ingestor, searcher, settings
 from api.views import problem_responses
 from schemas.articles import (
+    ETAG_RESPONSE_HEADER,
+    IF_MATCH_HEADER,
+    IF_NONE_MATCH_HEADER,
     ArticleInSchema,
     ArticlePatchSchema,
     ArticleSchema,
@@ -32,6 +38,14 @@ def problems(*statuses: int) -> Any:
     return problem_responses(blp, *statuses)
 
 
+def precondition() -> Precondition:
+    return Precondition(if_match=request.if_match, if_none_match=request.if_none_match)
+
+
+def etag(version: Version) -> dict[str, str]:
+    return {"ETag": quote_etag(version.tag)}
+
+
 @blp.before_request
 def check_body_media_type() -> None:
     if request.method in {"POST", "PUT", "PATCH"}:
@@ -45,16 +59,23 @@ def check_body_media_type() -> None:
 @blp.route("", methods=["POST"])
 @blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
 @blp.arguments(ArticleInSchema())
-@blp.response(201, ArticleSchema, description="Created")
-@blp.alt_response(200, schema=ArticleSchema, description="Already stored (updated if changed)")
-@problems(400, 401, 413, 415, 503)
+@blp.doc(parameters=[IF_NONE_MATCH_HEADER])
+@blp.response(201, ArticleSchema, description="Created", headers=ETAG_RESPONSE_HEADER)
+@blp.alt_response(
+    200,
+    schema=ArticleSchema,
+    description="Already stored (updated if changed)",
+    headers=ETAG_RESPONSE_HEADER,
+)
+@problems(400, 401, 409, 412, 413, 415, 503)
 def create_article(payload: dict[str, Any], refresh: str) -> Any:
-    """Store an article, extracting its metadata; idempotent by URL or text."""
-    result = ingestor().save(payload, refresh)
+    """Store an article, extracting its metadata; idempotent by URL or text. Concurrent posts
+    of one article create it once: one 201, the others 200 with the same id."""
+    result = ingestor().save(payload, refresh, precondition())
     if not result.created:
-        return result.article, 200
+        return result.article, 200, etag(result.version)
     location = url_for("articles.get_article", article_id=result.article["id"])
-    return result.article, 201, {"Location": location}
+    return result.article, 201, {"Location": location, **etag(result.version)}
 
 
 @blp.route("", methods=["GET"])
@@ -118,40 +139,48 @@ def _batch_items() -> list[Any]:
 
 
 @blp.route("/<article_id:article_id>", methods=["GET"])
-@blp.response(200, ArticleSchema)
+@blp.response(200, ArticleSchema, headers=ETAG_RESPONSE_HEADER)
 @problems(404, 503)
-def get_article(article_id: str) -> dict[str, Any]:
-    """One stored article."""
-    return ingestor().get(article_id)
+def get_article(article_id: str) -> Any:
+    """One stored article; its ETag names its version, for If-Match on later writes."""
+    stored = ingestor().get(article_id)
+    return stored.article, etag(stored.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["PUT"])
 @blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
 @blp.arguments(ArticleInSchema())
-@blp.response(200, ArticleSchema)
-@problems(400, 401, 404, 409, 413, 415, 503)
-def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> dict[str, Any]:
-    """Replace a stored article with new input and extract it again."""
-    return ingestor().replace(article_id, payload, refresh)
+@blp.doc(parameters=[IF_MATCH_HEADER])
+@blp.response(200, ArticleSchema, headers=ETAG_RESPONSE_HEADER)
+@problems(400, 401, 404, 409, 412, 413, 415, 503)
+def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> Any:
+    """Replace a stored article with new input and extract it again. Without If-Match, a
+    replacement that races another write is applied after it."""
+    result = ingestor().replace(article_id, payload, refresh, precondition())
+    return result.article, etag(result.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["PATCH"])
 @blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
 @blp.arguments(ArticlePatchSchema())
-@blp.response(200, ArticleSchema)
-@problems(400, 401, 404, 409, 415, 503)
-def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> dict[str, Any]:
-    """Change client-owned fields (title, url, authors, outlet, published_at, language)."""
-    return ingestor().patch(article_id, changes, refresh)
+@blp.doc(parameters=[IF_MATCH_HEADER])
+@blp.response(200, ArticleSchema, headers=ETAG_RESPONSE_HEADER)
+@problems(400, 401, 404, 409, 412, 415, 503)
+def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> Any:
+    """Change client-owned fields (title, url, authors, outlet, published_at, language).
+    Without If-Match, a patch that races another write is merged into its result."""
+    result = ingestor().patch(article_id, changes, refresh, precondition())
+    return result.article, etag(result.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["DELETE"])
 @blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
+@blp.doc(parameters=[IF_MATCH_HEADER])
 @blp.response(204)
-@problems(401, 404, 503)
+@problems(401, 404, 412, 503)
 def delete_article(article_id: str, refresh: str) -> Response:
     """Delete a stored article."""
-    ingestor().delete(article_id, refresh)
+    ingestor().delete(article_id, refresh, precondition())
     return Response(status=204)
 
 

@@ -6,12 +6,16 @@ import json
 import os
 import runpy
 import subprocess
+import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 import pytest
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ES_URL
 from tests.support.gunicorn import ROOT, gunicorn
@@ -79,3 +83,64 @@ def test_each_forked_worker_gets_its_own_elasticsearch_client(app, monkeypatch, 
     config["post_fork"](None, worker)
     assert app.extensions["article_index"].client is not inherited
     assert app.test_client().get("/ready").status_code == 200
+
+
+def test_metrics_add_up_over_every_gunicorn_worker(prefix, tmp_path):
+    """Counts equal the requests sent, whichever of the two workers served them."""
+    with gunicorn(
+        ES_URL=ES_URL,
+        ES_INDEX_PREFIX=prefix,
+        WEB_CONCURRENCY="2",
+        PROMETHEUS_MULTIPROC_DIR=str(tmp_path),
+    ) as base_url:
+        missing = f"{base_url}/articles/{'0' * 32}"
+
+        def send(number: int) -> int:
+            if number % 6 == 0:
+                body = json.dumps({"text": f"Mayor Rui Costa opened school {number} in Braga."})
+                request = urllib.request.Request(
+                    f"{base_url}/articles",
+                    data=body.encode(),
+                    headers={"Content-Type": "application/json"},
+                )
+            else:
+                request = urllib.request.Request(missing if number % 2 else f"{base_url}/health")
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            sent = Counter(pool.map(send, range(120)))
+        with urllib.request.urlopen(f"{base_url}/metrics", timeout=30) as response:
+            content_type = response.headers["Content-Type"]
+            exposition = response.read().decode()
+    assert content_type == CONTENT_TYPE_LATEST
+    assert content_type.count("charset") == 1
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(exposition)
+        for sample in family.samples
+    }
+
+    def total(name: str, **labels: str) -> float:
+        return sum(
+            value
+            for (sample, sample_labels), value in samples.items()
+            if sample == name and labels.items() <= dict(sample_labels).items()
+        )
+
+    assert sent == {201: 20, 404: 60, 200: 40}
+    # gunicorn() polled /ready until it answered; /metrics does not count itself.
+    probes = total("flask_http_request_duration_seconds_count", url_rule="/ready")
+    assert probes >= 1
+    assert total("flask_http_request_total") == 120 + probes
+    assert total("flask_http_request_total", method="GET", status="404") == 60
+    route = "/articles/<article_id:article_id>"
+    assert total("flask_http_request_duration_seconds_count", url_rule=route) == 60
+    assert total("flask_http_request_duration_seconds_count", url_rule="/articles") == 20
+    assert total("articles_ingested_total", outcome="created") == 20
+    assert total("extraction_seconds_count") == 20
+    workers = {path.name.split("_")[-1] for path in tmp_path.glob("counter_*.db")}
+    assert len(workers) == 2, "both workers served and were counted"

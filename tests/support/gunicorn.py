@@ -25,6 +25,13 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(**environment: str) -> Iterator[str]:
     """Start gunicorn with gunicorn.conf.py and these environment variables; yield its URL."""
+    with gunicorn_server(**environment) as (base_url, _):
+        yield base_url
+
+
+@contextmanager
+def gunicorn_server(**environment: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As gunicorn(), also yielding the master process (to signal it)."""
     port = free_port()
     env = {**os.environ, "PORT": str(port), "LOG_LEVEL": "WARNING", **environment}
     server = subprocess.Popen(
@@ -46,7 +53,8 @@ def gunicorn(**environment: str) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("gunicorn did not become ready within 90 s") from None
                 time.sleep(0.3)
-        yield base_url
+        yield base_url, server
     finally:
-        server.terminate()
+        if server.poll() is None:
+            server.terminate()
         server.wait(timeout=30)

@@ -1,6 +1,9 @@
+import runpy
+
 import pytest
 
 from api.config import load_settings
+from tests.support.gunicorn import ROOT
 
 
 def test_settings_come_from_the_environment_with_types():
@@ -37,3 +40,12 @@ def test_html_has_its_own_limit_and_the_body_limits_follow_from_it():
 def test_explicit_body_limits_win_over_derived_ones():
     settings = load_settings({"MAX_BODY_BYTES": "5000", "BATCH_MAX_BYTES": "9000"})
     assert (settings.max_body_bytes, settings.batch_max_bytes) == (5000, 9000)
+
+
+def test_gunicorn_recycles_workers_as_configured(monkeypatch, tmp_path):
+    """max_requests bounds what a worker's memory can grow to (bench/soak.py)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    monkeypatch.setenv("MAX_REQUESTS", "777")
+    monkeypatch.delenv("MAX_REQUESTS_JITTER", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["max_requests"], config["max_requests_jitter"]) == (777, 200)
