@@ -103,7 +103,7 @@ def test_racing_patches_without_precondition_all_land(base_url):
         assert [a.status_code for a in answers] == [200] * len(changes)
         stored = requests.get(target, timeout=30).json()
         assert stored["title"] == f"Title {round_number}"
-        assert stored["authors"] == [f"Author {round_number}"]
+        assert stored["authors"] == [{"name": f"Author {round_number}", "type": "person"}]
         assert stored["published_at"].startswith(f"2025-01-{round_number + 1:02d}")
         assert stored["language"] == ("pt" if round_number % 2 else "en")
         assert stored["outlet"]["name"] == f"Outlet {round_number}"
