@@ -140,7 +140,8 @@ def predict_pipeline(docs: list[dict]) -> list[dict[str, set[str]]]:
     results = extract_many([{"text": d["text"], "title": d.get("title")} for d in docs], engine())
     return [
         {
-            "people": set(r["authors"]) | _names(r["people"]),
+            "people": {a["name"] for a in r["authors"] if a["type"] == "person"}
+            | _names(r["people"]),
             "places": _surfaces(r["regions"]),
             "places+display": _names(r["regions"]),
         }
