@@ -4,8 +4,9 @@ CoreNLP annotates one document per request, so a batch is packed into few reques
 joined with blank lines, every newline ends a sentence (``ssplit.newlineIsSentenceBreak``), and
 the CRF labels each sentence on its own, so a packed text is labelled exactly like its parts
 alone. For the same reason a text longer than ``max_chars`` is cut at line ends into pieces.
-Packed requests of up to about ``max_chars`` go out together over one pool of keep-alive
-connections, each with a timeout. The server counts offsets in UTF-16 code units (Java
+Packed requests of up to about ``max_chars`` (and at least ``concurrency`` of them, so that one
+batch keeps every server thread busy) go out together over one pool of keep-alive connections,
+each with a timeout. The server counts offsets in UTF-16 code units (Java
 strings); they are turned back into Python string offsets here.
 
 Anything but a well-formed answer in time (a refused connection, a timeout, an HTTP error, a
@@ -18,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -93,18 +94,18 @@ def _pieces(text: str, max_chars: int) -> list[tuple[int, str]]:
     return pieces
 
 
-def _packs(texts: Sequence[str], max_chars: int) -> Iterator[list[int]]:
-    """Indexes of the texts, grouped into packs of at most about max_chars."""
-    pack: list[int] = []
-    size = 0
-    for index, text in enumerate(texts):
-        if pack and size + len(text) > max_chars:
-            yield pack
-            pack, size = [], 0
-        pack.append(index)
-        size += len(text) + len(_SEPARATOR)
-    if pack:
-        yield pack
+def _packs(lengths: Sequence[int], count: int) -> list[list[int]]:
+    """Indexes of the texts, in order, grouped into `count` runs of about equal size (fewer
+    when there are fewer texts)."""
+    total = sum(lengths)
+    packs: list[list[int]] = [[]]
+    filled = 0
+    for index, length in enumerate(lengths):
+        packs[-1].append(index)
+        filled += length
+        if len(packs) < count and filled >= total * len(packs) / count:
+            packs.append([])
+    return [pack for pack in packs if pack]
 
 
 class CoreNLPEngine:
@@ -165,7 +166,11 @@ class CoreNLPEngine:
             for index, text in enumerate(texts)
             for offset, piece in _pieces(text, self.max_chars)
         ]
-        packs = list(_packs([piece for _, _, piece in pieces], self.max_chars))
+        # The server labels each request on one of its threads: a batch is packed into at
+        # least `concurrency` requests, so that one batch keeps every thread busy.
+        lengths = [len(piece) + len(_SEPARATOR) for _, _, piece in pieces]
+        count = max(self.concurrency, -(-sum(lengths) // self.max_chars))
+        packs = _packs(lengths, count)
         results: list[list[Entity]] = [[] for _ in texts]
         answers = executor.map(
             lambda pack: self._annotate([pieces[i][2] for i in pack], language), packs

@@ -65,3 +65,12 @@ def test_a_text_longer_than_one_request_is_cut_at_line_ends(ner: CoreNLPEngine) 
     (found,) = small.entities([text], "en")
     assert found == ner.entities([text], "en")[0]
     assert [text[e.start : e.end] for e in found].count("Angela Merkel") == 40
+
+
+def test_a_batch_is_spread_over_as_many_requests_as_may_run_at_once(ner: CoreNLPEngine) -> None:
+    texts = [f"Angela Merkel visited Paris on day {i}." for i in range(12)]
+    spread = CoreNLPEngine(ner.url, concurrency=3)
+    packs = []
+    spread._annotate = lambda pack, language: packs.append(pack) or [[] for _ in pack]
+    spread.entities(texts, "en")
+    assert len(packs) == 3 and sorted(t for pack in packs for t in pack) == sorted(texts)
