@@ -437,9 +437,9 @@ def extract_many(articles: Sequence[Mapping[str, Any]], engine: CoreNLPEngine) -
     Raises NerUnavailable when the engine cannot label them (nothing is returned then).
     """
     prepared = [_prepare(article) for article in articles]
+    ner_languages = {i: _ner_language(p) for i, p in enumerate(prepared)}
     by_language: dict[str, list[int]] = {}
-    for index, p in enumerate(prepared):
-        language = _ner_language(p)
+    for index, language in ner_languages.items():
         if language:
             by_language.setdefault(language, []).append(index)
     lines = {
@@ -459,7 +459,7 @@ def extract_many(articles: Sequence[Mapping[str, Any]], engine: CoreNLPEngine) -
     for index, p in enumerate(prepared):
         if index in labelled:
             entities = _entities(p, lines[index], labelled[index])
-            ner = f"corenlp:{_ner_language(p)}"
+            ner = f"corenlp:{ner_languages[index]}"
         else:
             entities, ner = _gazetteer_only(p), "skipped:language"
         results.append(_result(p, entities, ner))

@@ -145,16 +145,7 @@ class ArticleIndex:
 
     def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> Version:
         """Store a new article; raises VersionConflict when the id exists already."""
-        try:
-            response = self.client.create(
-                index=self.alias,
-                id=article["id"],
-                document=self._document(article, content_hash),
-                refresh=refresh,
-            )
-        except ConflictError:
-            raise VersionConflict(article["id"]) from None
-        return _version(response)
+        return self._write(article, content_hash, refresh, op_type="create")
 
     def replace(
         self,
@@ -165,13 +156,19 @@ class ArticleIndex:
     ) -> Version:
         """Overwrite an article only if it is still at `expected`; else VersionConflict (also
         when it was deleted meanwhile)."""
+        return self._write(article, content_hash, refresh, **expected.condition())
+
+    def _write(
+        self, article: dict[str, Any], content_hash: str, refresh: str | bool, **condition: Any
+    ) -> Version:
+        """Index one article under `condition` (op_type or the expected seq_no/primary_term)."""
         try:
             response = self.client.index(
                 index=self.alias,
                 id=article["id"],
                 document=self._document(article, content_hash),
                 refresh=refresh,
-                **expected.condition(),
+                **condition,
             )
         except ConflictError:
             raise VersionConflict(article["id"]) from None

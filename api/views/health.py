@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.errors import ProblemError
+from api.errors import RETRY_AFTER_SECONDS, ProblemError
 from api.extraction.corenlp import languages
 from api.search import BACKEND_ERRORS, server_version
 from api.services import article_index, ner_engine
@@ -35,20 +35,12 @@ def ready() -> dict[str, Any]:
         health = index.client.cluster.health(index=index.alias)
         version = server_version(index.client)
     except BACKEND_ERRORS:
-        raise ProblemError(
-            503,
-            "Elasticsearch does not answer or the articles index is not available.",
-            kind="not-ready",
-            headers={"Retry-After": "5"},
+        raise _not_ready(
+            "Elasticsearch does not answer or the articles index is not available."
         ) from None
     ner = ner_engine()
     if not ner.ready():
-        raise ProblemError(
-            503,
-            "The named-entity server (Stanford CoreNLP) does not answer.",
-            kind="not-ready",
-            headers={"Retry-After": "5"},
-        )
+        raise _not_ready("The named-entity server (Stanford CoreNLP) does not answer.")
     return {
         "status": "ready",
         "ner": {"engine": "corenlp", "url": ner.url, "languages": sorted(languages())},
@@ -58,3 +50,9 @@ def ready() -> dict[str, Any]:
             "alias": index.alias,
         },
     }
+
+
+def _not_ready(detail: str) -> ProblemError:
+    return ProblemError(
+        503, detail, kind="not-ready", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
