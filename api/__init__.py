@@ -18,6 +18,7 @@ from flask_smorest.utils import prepare_response
 from werkzeug.routing import BaseConverter
 
 from api import caching, cli, errors, guards, memory, metrics, observability
+from api.broker import JobBroker, make_celery
 from api.config import Settings, load_settings
 from api.extraction.corenlp import engine_for
 from api.jsonio import OrjsonProvider
@@ -99,14 +100,15 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     index = ArticleIndex(make_client(settings), settings)
     app.extensions["article_index"] = index
     app.extensions["ner_engine"] = engine_for(settings)
+    app.extensions["job_broker"] = JobBroker(settings, make_celery(settings))
     _ensure_index(index)
 
     app.url_map.converters["article_id"] = ArticleIdConverter
     api = ProblemApi(app)
     api.register_converter(ArticleIdConverter, ArticleIdConverter.openapi)
-    from api.views import articles, entities, extract, health, ui
+    from api.views import articles, entities, extract, health, jobs, ui
 
-    resources = [articles.blp, extract.blp, entities.blp]
+    resources = [articles.blp, jobs.blp, extract.blp, entities.blp]
     guards.init_rate_limits(app, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)

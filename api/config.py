@@ -20,6 +20,14 @@
 | MAX_URL_BYTES          | 32768                 | longest request target (path and query)       |
 | BATCH_MAX_ITEMS        | 500                   | most articles in one batch                    |
 | BATCH_MAX_BYTES        | 50 MB, or the body    | largest batch request body                    |
+| BROKER_URL             | redis://127.0.0.1:6379/0 | the Redis that brokers ingest jobs         |
+| BROKER_VISIBILITY_TIMEOUT | 300                | seconds until a dead worker's chunk is redone |
+| JOB_MAX_ITEMS          | 100000                | most articles in one job                      |
+| JOB_MAX_BYTES          | 1000000000            | largest job request body                      |
+| JOB_CHUNK_SIZE         | 50                    | articles per task a worker takes at a time    |
+| JOB_RETRIES            | 5                     | retries of a chunk while ES or NER is down    |
+| JOB_RETRY_BACKOFF      | 2                     | seconds before the first retry; doubles after |
+| WORKER_CONCURRENCY     | 1                     | processes of one `make worker` (one per core) |
 | CORS_ORIGINS           | *                     | comma-separated origins allowed by CORS       |
 | RATE_LIMIT_WRITES      | (none)                | e.g. 60/minute on writes; off when empty      |
 | RATE_LIMIT_READS       | (none)                | e.g. 600/minute on reads; off when empty      |
@@ -72,6 +80,14 @@ class Settings:
     max_url_bytes: int = 32_768
     batch_max_items: int = 500
     batch_max_bytes: int = 0  # 0: derived
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    broker_visibility_timeout: float = 300.0
+    job_max_items: int = 100_000
+    job_max_bytes: int = 1_000_000_000
+    job_chunk_size: int = 50
+    job_retries: int = 5
+    job_retry_backoff: float = 2.0
+    worker_concurrency: int = 1
     cors_origins: tuple[str, ...] = ("*",)
     rate_limit_writes: str | None = None
     rate_limit_reads: str | None = None
@@ -116,6 +132,14 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "MAX_URL_BYTES": ("max_url_bytes", int),
     "BATCH_MAX_ITEMS": ("batch_max_items", int),
     "BATCH_MAX_BYTES": ("batch_max_bytes", int),
+    "BROKER_URL": ("broker_url", str),
+    "BROKER_VISIBILITY_TIMEOUT": ("broker_visibility_timeout", float),
+    "JOB_MAX_ITEMS": ("job_max_items", int),
+    "JOB_MAX_BYTES": ("job_max_bytes", int),
+    "JOB_CHUNK_SIZE": ("job_chunk_size", int),
+    "JOB_RETRIES": ("job_retries", int),
+    "JOB_RETRY_BACKOFF": ("job_retry_backoff", float),
+    "WORKER_CONCURRENCY": ("worker_concurrency", int),
     "CORS_ORIGINS": ("cors_origins", _as_list),
     "RATE_LIMIT_WRITES": ("rate_limit_writes", str),
     "RATE_LIMIT_READS": ("rate_limit_reads", str),

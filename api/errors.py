@@ -17,6 +17,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from api.broker import BrokerUnavailable
 from api.extraction.corenlp import NerUnavailable
 from api.metrics import service_metrics
 from api.search import BACKEND_ERRORS, Failure, VersionConflict, classify
@@ -192,6 +193,18 @@ def handle_ner_unavailable(error: NerUnavailable) -> Response:
     )
 
 
+def handle_broker_unavailable(error: BrokerUnavailable) -> Response:
+    service_metrics().count_component_error("broker", "unavailable")
+    log.warning("job broker unavailable: %s", error)
+    return render_problem(
+        503,
+        "The job broker (Redis) is unavailable. Retry later; a job answered this way was not "
+        "accepted and nothing of it will run.",
+        kind="broker-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 def handle_too_deep(error: RecursionError) -> Response:
     """Only pathologically nested JSON recurses this deep: the client's fault, not ours."""
     log.warning("refused a body nested too deeply to parse")
@@ -209,5 +222,6 @@ def register_error_handlers(app: Flask) -> None:
     for error_class in (*BACKEND_ERRORS, VersionConflict):
         app.register_error_handler(error_class, handle_backend_error)
     app.register_error_handler(NerUnavailable, handle_ner_unavailable)
+    app.register_error_handler(BrokerUnavailable, handle_broker_unavailable)
     app.register_error_handler(RecursionError, handle_too_deep)
     app.register_error_handler(Exception, handle_unexpected)

@@ -368,6 +368,16 @@ class Ingestor:
             self.metrics.count_articles(name, summary[name])
         return summary
 
+    def identify(self, raw: Any) -> tuple[str, str] | None:
+        """A batch item's article id and input hash; None when it would fail validation."""
+        payload, errors, _ = self._validate_item(raw)
+        return None if errors else (article_id(payload), input_hash(payload))
+
+    def stored_hashes(self, keys: list[str]) -> dict[str, str | None]:
+        """The input hash stored under each of these ids, None where nothing is stored."""
+        stored = self.index.get_many(list(dict.fromkeys(keys)))
+        return {key: stored[key].content_hash if key in stored else None for key in keys}
+
     def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
         if not isinstance(raw, dict):
             return {}, {"_schema": ["Each article must be a JSON object."]}, 422

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flask import current_app
 
+from api.broker import JobBroker
 from api.config import Settings
 from api.extraction import CoreNLPEngine
 from api.ingest import Ingestor
+from api.jobs import JobService
 from api.metrics import service_metrics
 from api.search.index import ArticleIndex
+from api.search.jobs import JobStore
 from api.search.queries import Highlighting
 from api.searching import Searcher
 
@@ -33,3 +36,12 @@ def ingestor() -> Ingestor:
 def searcher() -> Searcher:
     tag = settings().highlight_tag
     return Searcher(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
+
+
+def job_broker() -> JobBroker:
+    return current_app.extensions["job_broker"]
+
+
+def jobs() -> JobService:
+    store = JobStore(article_index().client, settings())
+    return JobService(store, job_broker(), ingestor(), settings())

@@ -1,0 +1,93 @@
+"""Ingest jobs: submit many articles for the workers, follow them, cancel them.
+
+`POST /jobs` takes the body of `POST /articles/batch` (JSON `{"articles": [...]}` or NDJSON),
+any number of articles up to JOB_MAX_ITEMS, and answers 202 with the job's Location. The body
+is read as a stream, item by item, and staged in the broker in chunks (api/broker.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+import ijson
+from flask import request, url_for
+from flask_smorest import Blueprint
+
+from api.errors import ProblemError
+from api.guards import JSON_TYPES, require_media_type
+from api.services import jobs, settings
+from api.views import problem_responses
+from api.views.articles import NDJSON
+from schemas.articles import BatchInSchema
+from schemas.jobs import JobQueryArgsSchema, JobSchema
+
+blp = Blueprint("jobs", __name__, url_prefix="/jobs", description="Asynchronous ingest jobs")
+
+LOCATION_HEADER = {"Location": {"description": "The job", "schema": {"type": "string"}}}
+
+
+@blp.before_request
+def check_body() -> None:
+    if request.method == "POST":
+        request.max_content_length = settings().job_max_bytes
+        require_media_type(*JSON_TYPES, NDJSON)
+
+
+@blp.route("", methods=["POST"])
+@blp.doc(
+    requestBody={
+        "required": True,
+        "content": {
+            "application/json": {"schema": BatchInSchema},
+            NDJSON: {"schema": {"type": "string", "description": "One article object per line"}},
+        },
+    }
+)
+@blp.response(202, JobSchema, description="Accepted", headers=LOCATION_HEADER)
+@problem_responses(blp, 400, 401, 413, 415, 422, 503)
+def create_job() -> Any:
+    """Queue many articles for the workers; follow the job at its Location."""
+    stream = request.stream
+    items = ndjson_items(stream) if request.mimetype == NDJSON else json_items(stream)
+    job = jobs().submit(items)
+    return job, 202, {"Location": url_for("jobs.get_job", job_id=job["id"])}
+
+
+@blp.route("/<job_id>", methods=["GET"])
+@blp.arguments(JobQueryArgsSchema(), location="query", as_kwargs=True)
+@blp.response(200, JobSchema)
+@problem_responses(blp, 404, 503)
+def get_job(job_id: str, page: int, per_page: int) -> dict[str, Any]:
+    """A job's status, counts, times, estimate of time left, and its failed items, paged."""
+    return jobs().describe(job_id, page, per_page)
+
+
+@blp.route("/<job_id>", methods=["DELETE"])
+@blp.response(200, JobSchema)
+@problem_responses(blp, 401, 404, 503)
+def cancel_job(job_id: str) -> dict[str, Any]:
+    """Cancel the chunks of a job that no worker has started; the others finish."""
+    return jobs().cancel(job_id)
+
+
+def ndjson_items(stream: IO[bytes]) -> Iterator[Any]:
+    """One JSON value per non-blank line; a bad line becomes an item that fails validation."""
+    for line in stream:
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except (ValueError, RecursionError):
+            yield None
+
+
+def json_items(stream: IO[bytes]) -> Iterator[Any]:
+    """The items of `{"articles": [...]}`, parsed incrementally (ijson), never the whole body."""
+    try:
+        yield from ijson.items(stream, "articles.item", use_float=True)
+    except ijson.JSONError as error:
+        raise ProblemError(
+            400, f"The body is not valid JSON ({error}).", kind="invalid-json"
+        ) from None

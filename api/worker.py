@@ -1,0 +1,52 @@
+"""The Celery worker of ingest jobs: `celery -A api.worker worker` (`make worker`).
+
+Start it on any number of hosts that share the broker (BROKER_URL) and the Elasticsearch
+cluster (ES_URL); each takes one chunk at a time per process (prefetch 1) and acknowledges it
+only after its outcome is stored (api/broker.py has the settings and why).
+
+Every pool process builds its own app with create_app after the fork, so no two processes share
+a connection to Elasticsearch or the NER server.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery.signals import worker_process_init
+from flask import Flask
+
+from api import create_app
+from api.broker import TASK_NAME, make_celery
+from api.config import load_settings
+from api.jobs import RetryChunk
+from api.services import jobs
+
+log = logging.getLogger(__name__)
+
+celery = make_celery(load_settings())
+_apps: list[Flask] = []
+
+
+@worker_process_init.connect
+def _build_app(**_: Any) -> None:
+    _apps[:] = [create_app()]
+
+
+def _app() -> Flask:
+    if not _apps:  # the solo pool: no fork, so no worker_process_init
+        _build_app()
+    return _apps[0]
+
+
+@celery.task(name=TASK_NAME, bind=True, max_retries=None)
+def ingest_chunk(self: Any, job_id: str, chunk: int) -> None:
+    """Store chunk `chunk` of job `job_id` and record its outcome."""
+    with _app().app_context():
+        try:
+            jobs().run_chunk(job_id, chunk, self.request.retries)
+        except RetryChunk as retry:
+            log.warning(
+                "chunk %s of job %s: %s; retrying in %ss", chunk, job_id, retry, retry.countdown
+            )
+            raise self.retry(countdown=retry.countdown) from None
