@@ -48,7 +48,15 @@ def make_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout,
+            # How often a worker looks for chunks whose visibility timeout ran out (kombu's
+            # default sweep is every 100 s, longer than the timeout itself).
+            "unacked_restore_interval": max(
+                1, min(10, int(settings.broker_visibility_timeout / 5))
+            ),
+            "unacked_restore_throttle": 1,
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # a worker waits out a Redis restart
         worker_hijack_root_logger=False,

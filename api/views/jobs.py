@@ -83,10 +83,21 @@ def ndjson_items(stream: IO[bytes]) -> Iterator[Any]:
             yield None
 
 
+class _Reader:
+    """The request stream as ijson reads it: werkzeug's stream takes `read(0)` (ijson's probe
+    for bytes or text) for a client that went away."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def read(self, size: int = -1) -> bytes:
+        return self.stream.read(size) if size else b""
+
+
 def json_items(stream: IO[bytes]) -> Iterator[Any]:
     """The items of `{"articles": [...]}`, parsed incrementally (ijson), never the whole body."""
     try:
-        yield from ijson.items(stream, "articles.item", use_float=True)
+        yield from ijson.items(_Reader(stream), "articles.item", use_float=True)
     except ijson.JSONError as error:
         raise ProblemError(
             400, f"The body is not valid JSON ({error}).", kind="invalid-json"
