@@ -143,7 +143,7 @@ def test_a_2000_article_job_completes_with_the_right_counts(jobs_client, es, pre
     assert job["failures"] == {"page": 1, "per_page": 100, "total": 0, "items": []}
     assert sorted(stored_ids(es, prefix, items)) == sorted({article_id(i) for i in items})
     stored = jobs_client.get(f"/articles/{article_id(items[1234])}").get_json()
-    assert stored["people"] == ["Anna Kovalenko"]
+    assert [person["name"] for person in stored["people"]] == ["Anna Kovalenko"]
 
 
 def test_a_json_job_resubmitted_counts_unchanged_and_updated(jobs_client):
@@ -190,9 +190,7 @@ def submit_location(job: dict[str, Any]) -> str:
     return f"/jobs/{job['id']}"
 
 
-def test_a_worker_killed_mid_job_leaves_every_article_stored_once(
-    jobs_client, workers, es, prefix
-):
+def test_a_worker_killed_mid_job_leaves_every_article_stored_once(jobs_client, workers, es, prefix):
     workers.ensure(2)
     items = articles(500)
     location = submit(jobs_client, items)
