@@ -19,8 +19,8 @@ from flask import Flask
 from api import create_app
 from api.broker import TASK_NAME, make_celery
 from api.config import load_settings
-from api.jobs import RetryChunk
-from api.services import jobs
+from api.services.jobs import RetryChunk
+from api.web.context import job_service
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def ingest_chunk(self: Any, job_id: str, chunk: int) -> None:
     """Store chunk `chunk` of job `job_id` and record its outcome."""
     with _app().app_context():
         try:
-            jobs().run_chunk(job_id, chunk, self.request.retries)
+            job_service().run_chunk(job_id, chunk, self.request.retries)
         except RetryChunk as retry:
             log.warning(
                 "chunk %s of job %s: %s; retrying in %ss", chunk, job_id, retry, retry.countdown

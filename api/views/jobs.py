@@ -15,11 +15,11 @@ import ijson
 from flask import request, url_for
 from flask_smorest import Blueprint
 
-from api.errors import ProblemError
-from api.guards import JSON_TYPES, require_media_type
-from api.services import jobs, settings
 from api.views import problem_responses
 from api.views.articles import NDJSON
+from api.web.context import job_service, settings
+from api.web.media import JSON_TYPES, require_media_type
+from api.web.problems import ProblemError
 from schemas.articles import BatchInSchema
 from schemas.jobs import JobQueryArgsSchema, JobSchema
 
@@ -51,7 +51,7 @@ def create_job() -> Any:
     """Queue many articles for the workers; follow the job at its Location."""
     stream = request.stream
     items = ndjson_items(stream) if request.mimetype == NDJSON else json_items(stream)
-    job = jobs().submit(items)
+    job = job_service().submit(items)
     return job, 202, {"Location": url_for("jobs.get_job", job_id=job["id"])}
 
 
@@ -61,7 +61,7 @@ def create_job() -> Any:
 @problem_responses(blp, 404, 503)
 def get_job(job_id: str, page: int, per_page: int) -> dict[str, Any]:
     """A job's status, counts, times, estimate of time left, and its failed items, paged."""
-    return jobs().describe(job_id, page, per_page)
+    return job_service().describe(job_id, page, per_page)
 
 
 @blp.route("/<job_id>", methods=["DELETE"])
@@ -69,7 +69,7 @@ def get_job(job_id: str, page: int, per_page: int) -> dict[str, Any]:
 @problem_responses(blp, 401, 404, 503)
 def cancel_job(job_id: str) -> dict[str, Any]:
     """Cancel the chunks of a job that no worker has started; the others finish."""
-    return jobs().cancel(job_id)
+    return job_service().cancel(job_id)
 
 
 def ndjson_items(stream: IO[bytes]) -> Iterator[Any]:

@@ -21,7 +21,7 @@ from elasticsearch import Elasticsearch
 from flask.testing import FlaskClient
 
 from api import create_app
-from api.ingest import article_id
+from api.services.articles import article_id
 from tests.conftest import ES_URL, NER_URL, closed_port_url
 from tests.support.faultproxy import FaultProxy
 from tests.support.jobs import LocalRedis, Workers, running_workers

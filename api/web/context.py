@@ -7,13 +7,13 @@ from flask import current_app
 from api.broker import JobBroker
 from api.config import Settings
 from api.extraction import CoreNLPEngine
-from api.ingest import Ingestor
-from api.jobs import JobService
-from api.metrics import service_metrics
-from api.search.index import ArticleIndex
-from api.search.jobs import JobStore
-from api.search.queries import Highlighting
-from api.searching import Searcher
+from api.services.articles import ArticleService
+from api.services.jobs import JobService
+from api.services.search import SearchService
+from api.store.index import ArticleIndex
+from api.store.jobs import JobStore
+from api.store.queries import Highlighting
+from api.web.metrics import service_metrics
 
 
 def settings() -> Settings:
@@ -28,20 +28,20 @@ def ner_engine() -> CoreNLPEngine:
     return current_app.extensions["ner_engine"]
 
 
-def ingestor() -> Ingestor:
+def article_service() -> ArticleService:
     limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
-    return Ingestor(article_index(), ner_engine(), limits, service_metrics())
+    return ArticleService(article_index(), ner_engine(), limits, service_metrics())
 
 
-def searcher() -> Searcher:
+def search_service() -> SearchService:
     tag = settings().highlight_tag
-    return Searcher(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
+    return SearchService(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
 
 
 def job_broker() -> JobBroker:
     return current_app.extensions["job_broker"]
 
 
-def jobs() -> JobService:
+def job_service() -> JobService:
     store = JobStore(article_index().client, settings())
-    return JobService(store, job_broker(), ingestor(), settings())
+    return JobService(store, job_broker(), article_service(), settings())

@@ -1,12 +1,12 @@
 """Asynchronous ingest jobs: submit, follow, cancel, and the work of one chunk.
 
 A job is accepted (202) once its whole body is staged in the broker and a task per chunk is
-queued (api/broker.py); its record lives in Elasticsearch (api/search/jobs.py), so it outlives
+queued (api/broker.py); its record lives in Elasticsearch (api/store/jobs.py), so it outlives
 a broker restart. Workers process chunks with the same batch path as `POST /articles/batch`.
 
 Redelivery is harmless by construction:
-- articles: ids derive from URL or text and unchanged input is not rewritten (api/ingest.py),
-  so a chunk done twice stores every article once;
+- articles: ids derive from URL or text and unchanged input is not rewritten
+  (api/services/articles.py), so a chunk done twice stores every article once;
 - counts: each chunk has one outcome document, written when it finishes; a redelivered chunk
   whose outcome exists is skipped, and one that died midway is classified against the snapshot
   of what was stored before its first attempt (so an article it wrote before dying still counts
@@ -26,11 +26,11 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from api.broker import BrokerUnavailable, JobBroker
 from api.config import Settings
-from api.errors import PROBLEM_TYPE_PREFIX, ProblemError
 from api.extraction import NerUnavailable
-from api.ingest import Ingestor
-from api.search import BACKEND_ERRORS, Failure, classify
-from api.search.jobs import JobStore
+from api.services.articles import ArticleService
+from api.store import BACKEND_ERRORS, Failure, classify
+from api.store.jobs import JobStore
+from api.web.problems import PROBLEM_TYPE_PREFIX, ProblemError
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def problem(status: int, kind: str, detail: str, errors: Any = None) -> dict[str
 
 
 def _item_problem(item: dict[str, Any]) -> dict[str, Any]:
-    """The problem of one failed item of Ingestor.save_batch's answer."""
+    """The problem of one failed item of ArticleService.save_batch's answer."""
     status, errors = item["status"], item.get("errors")
     if status == 413:
         return problem(413, "article-too-large", "The article is larger than accepted.", errors)
@@ -106,11 +106,11 @@ def _is_unavailable(error: Exception) -> bool:
 
 class JobService:
     def __init__(
-        self, store: JobStore, broker: JobBroker, ingestor: Ingestor, settings: Settings
+        self, store: JobStore, broker: JobBroker, articles: ArticleService, settings: Settings
     ) -> None:
         self.store = store
         self.broker = broker
-        self.ingestor = ingestor
+        self.articles = articles
         self.settings = settings
 
     # --- submitting --------------------------------------------------------------------------
@@ -312,7 +312,7 @@ class JobService:
             self._finish_lost(record, chunk, outcome)
             return
         base = chunk * record["chunk_size"]
-        identities = [self.ingestor.identify(item) for item in items]
+        identities = [self.articles.identify(item) for item in items]
         if outcome is None:
             keys = [identity[0] for identity in identities if identity]
             outcome = self.store.start_chunk(
@@ -322,13 +322,13 @@ class JobService:
                     "state": "running",
                     "items": len(items),
                     "started_at": _iso(_now()),
-                    "before": self.ingestor.stored_hashes(keys),
+                    "before": self.articles.stored_hashes(keys),
                 }
             )
             if outcome["state"] != "running":
                 return  # cancelled (or finished by a racing delivery) meanwhile
         try:
-            result = self.ingestor.save_batch(items, refresh="false")
+            result = self.articles.save_batch(items, refresh="false")
         except Exception as error:
             if not _is_unavailable(error) or attempt < self.settings.job_retries:
                 raise
