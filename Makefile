@@ -1,12 +1,13 @@
 # The two commands: `make run` serves the API with seeds loaded; `make test` runs every test.
 # Both install what they need first (virtualenv, Python packages, Elasticsearch, the NER server,
-# browser).
+# Redis, browser).
 
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 ES      := scripts/elasticsearch
 NER     := scripts/ner-server
+REDIS   := scripts/redis-server
 # Without ES_URL the project runs its own local node: the script starts it (it must not see
 # an ES_URL then, or it would only check a node nobody started), and only that node may be
 # restarted by the durability test. The app and the tests get the node's URL either way.
@@ -26,9 +27,18 @@ else
 NER_START := $(NER) start
 endif
 export NER_URL
+# And for the job broker: a local Redis unless BROKER_URL names a shared one.
+ifeq ($(origin BROKER_URL), undefined)
+REDIS_START := BROKER_URL= $(REDIS) start
+BROKER_URL  := $(shell $(REDIS) url)
+else
+REDIS_START := $(REDIS) start
+endif
+export BROKER_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint es-start es-stop es-status ner-start ner-stop ner-status seed bench
+.PHONY: help install run worker test lint es-start es-stop es-status ner-start ner-stop ner-status \
+	redis-start redis-stop redis-status seed bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,11 +70,26 @@ ner-stop: ## stop the local NER server
 ner-status: ## is the NER server up?
 	$(NER) status
 
+redis-start: ## start the local Redis job broker (or check BROKER_URL)
+	$(REDIS_START)
+
+redis-stop: ## stop the local Redis
+	$(REDIS) stop
+
+redis-status: ## is the job broker up?
+	$(REDIS) status
+
 seed: install es-start ner-start ## load seeds/ into the index (idempotent)
 	$(BIN)/flask --app api ingest seeds/
 
-run: install es-start ner-start seed ## serve the API on http://127.0.0.1:8000 with the seeds loaded
-	exec $(BIN)/gunicorn -c gunicorn.conf.py
+# One job worker runs beside gunicorn and stops with it; `make worker` adds more (other hosts).
+run: install es-start ner-start redis-start seed ## serve the API on :8000 (seeds loaded) and one job worker
+	$(BIN)/celery -A api.worker worker --loglevel INFO & worker=$$!; \
+	trap 'kill $$worker; wait $$worker' EXIT; \
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+worker: install es-start ner-start redis-start ## run a job worker (WORKER_CONCURRENCY processes)
+	exec $(BIN)/celery -A api.worker worker --loglevel INFO
 
 test: install es-start ner-start ## run the whole test suite against the real Elasticsearch
 	scripts/install-browser

@@ -60,6 +60,7 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # a worker waits out a Redis restart
         worker_hijack_root_logger=False,
+        worker_concurrency=settings.worker_concurrency,
     )
     return app
 

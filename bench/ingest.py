@@ -11,13 +11,17 @@ file is absent a deterministic generator stands in and the output says so), one 
  (b) `api.extraction.extract_many` in the same layout, on the same texts;
  (c) end to end: POST /articles/batch through `gunicorn -c gunicorn.conf.py` (default worker
      count and settings, fresh bench index) into Elasticsearch, from as many concurrent
-     keep-alive clients as workers, each posting batches of --batch articles.
+     keep-alive clients as workers, each posting batches of --batch articles;
+ (j1), (j2) the same articles as one asynchronous job (POST /jobs) processed by one and by two
+     Celery worker processes (`celery -A api.worker worker -c 1` each, a Redis of the bench's
+     own from scripts/redis-server, fresh bench index); the time runs from the POST to the
+     job's finished_at. Target: (j2)/(j1) >= 1.6 on two cores.
 
 Model loading is outside every timed window (each process loads then waits on a barrier; (c)
 warms every worker first with synthetic articles; the NER server is warm from its start).
 Throughput = documents / wall time from the common start to the last finish. Prints docs/s,
-words/s, (b)/(e), (c)/(e) and (c)/(a), and the resident memory of the API workers and of the NER
-server.
+words/s, (b)/(e), (c)/(e), (c)/(a), (j1)/(c) and (j2)/(j1), and the resident memory of the API
+workers and of the NER server.
 
 Run:   .venv/bin/python bench/ingest.py            (full: --repeat 3)
        .venv/bin/python bench/ingest.py --quick    (one pass, for iterating)
@@ -27,12 +31,16 @@ Needs: Elasticsearch at ES_URL and the NER server at NER_URL (`make bench` start
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import multiprocessing as mp
 import os
 import queue
 import random
+import signal
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -45,9 +53,11 @@ from common import (  # noqa: E402
     REPO_ROOT,
     Gunicorn,
     Http,
+    children,
     cpu_seconds,
     delete_indices,
     es,
+    free_port,
     gunicorn_config,
     memory_mb,
     plain_spacy,
@@ -58,6 +68,7 @@ from common import (  # noqa: E402
 
 EVAL_FILE = REPO_ROOT.parent / "shared" / "eval" / "conll2003-dev.jsonl"
 TARGET_C = 0.8  # (c)/(e): end to end against the bare engine
+TARGET_J = 1.6  # (j2)/(j1): two worker processes against one, on two cores
 
 
 # --- the documents ----------------------------------------------------------------------------
@@ -300,6 +311,76 @@ def run_service(
         delete_indices(prefix)
 
 
+# --- (j1), (j2): one job, one or two Celery worker processes -----------------------------------
+
+
+def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> dict:
+    """Submit the articles as one job to `worker_count` fresh workers; time it to finished_at."""
+    state = Path(tempfile.mkdtemp(prefix="bench-redis-"))
+    port = free_port()
+    redis_env = {**os.environ, "REDIS_PORT": str(port), "REDIS_STATE_DIR": str(state)}
+    redis_env.pop("BROKER_URL", None)
+    script = str(REPO_ROOT / "scripts" / "redis-server")
+    subprocess.run([script, "start"], env=redis_env, check=True)
+    broker_url = f"redis://127.0.0.1:{port}/0"
+    env = {**os.environ, "ES_INDEX_PREFIX": prefix, "BROKER_URL": broker_url, "LOG_LEVEL": "ERROR"}
+    delete_indices(prefix)
+    celery = str(Path(sys.executable).with_name("celery"))
+    workers = [
+        subprocess.Popen(
+            [celery, "-A", "api.worker", "worker", "-c", "1", "-n", f"bench{n}@%h",
+             "--without-gossip", "--without-mingle", "--loglevel", "ERROR"],
+            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for n in range(worker_count)
+    ]  # fmt: skip
+    try:
+        from api import create_app
+
+        client = create_app(es_index_prefix=prefix, broker_url=broker_url).test_client()
+
+        def run(items: list[dict[str, str]]) -> tuple[dict, float]:
+            body = "\n".join(json.dumps(item) for item in items)
+            sent = time.time()
+            answer = client.post("/jobs", data=body, content_type="application/x-ndjson")
+            assert answer.status_code == 202, answer.get_json()
+            while True:
+                job = client.get(answer.headers["Location"]).get_json()
+                if job["status"] in {"done", "failed", "cancelled"}:
+                    return job, sent
+                time.sleep(0.2)
+
+        # Warm-up: enough chunks that every worker loads its app and extracts some.
+        warm = [
+            {"text": d["text"], "url": f"https://warm.example/{d['id']}"}
+            for d in generated_documents(8 * worker_count, seed=11)
+        ]
+        run(warm)
+        cpu_before = sum(cpu_seconds(pid) for w in workers for pid in [w.pid, *children(w.pid)])
+        job, sent = run(payloads)
+        finished = dt.datetime.fromisoformat(job["finished_at"].replace("Z", "+00:00"))
+        wall = finished.timestamp() - sent
+        cpu = sum(cpu_seconds(pid) for w in workers for pid in [w.pid, *children(w.pid)])
+        es("POST", f"/{prefix}articles/_refresh")
+        _, count = es("GET", f"/{prefix}articles/_count")
+        return {
+            "docs": len(payloads),
+            "words": words(payloads),
+            "seconds": wall,
+            "cpu_seconds": cpu - cpu_before,
+            "counts": job["counts"],
+            "stored": count["count"] - len(warm),
+        }
+    finally:
+        for worker in workers:
+            os.killpg(worker.pid, signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=60)
+        subprocess.run([script, "stop"], env=redis_env, check=False)
+        delete_indices(prefix)
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -329,7 +410,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=None, help="(c) clients; default: workers")
     parser.add_argument(
         "--only",
-        choices=["e", "a", "b", "c"],
+        choices=["e", "a", "b", "c", "j"],
         action="append",
         help="run only these parts (repeatable)",
     )
@@ -351,7 +432,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
-    parts = set(args.only or ["e", "a", "b", "c"])
+    parts = set(args.only or ["e", "a", "b", "c", "j"])
 
     from api.config import load_settings
 
@@ -411,6 +492,16 @@ def main() -> None:
             f"    warm-up requests of the fresh service: {len(result['warmup_statuses'])}, "
             f"non-200: {len(bad)} {sorted(set(bad)) if bad else ''}"
         )
+    if "j" in parts:
+        for worker_count in (1, 2):
+            name = f"(j{worker_count}) POST /jobs, {worker_count} worker process(es)"
+            result = run_job(payloads, worker_count, f"{tag}j{worker_count}-")
+            results[f"j{worker_count}"] = result
+            print(line(name, result), f" counts={result['counts']} stored={result['stored']}")
+        one, two = (results[k]["docs"] / results[k]["seconds"] for k in ("j1", "j2"))
+        if "c" in results:
+            print(f"(j1)/(c) = {ratio(one, results['c']['docs'] / results['c']['seconds']):.2f}")
+        print(f"(j2)/(j1) = {ratio(two, one):.2f}  {verdict(ratio(two, one), TARGET_J, True)}")
     print(f"NER server resident memory: {ner_server_rss_mb():.0f} MB (target <= 2500 MB)")
     named = [("(b)", results["b"])] if "b" in results else []
     named += [(name, r) for name, r in results.items() if name.startswith("(c)")]

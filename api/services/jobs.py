@@ -306,7 +306,9 @@ class JobService:
             return
         outcome = self.store.get_chunk(job_id, chunk)
         if outcome and outcome["state"] in FINAL_CHUNK_STATES:
-            return  # a redelivery of a chunk that was finished (or cancelled)
+            # A redelivery of a finished chunk, or a cancelled one: only note it as finished.
+            self.broker.chunk_finished(job_id, chunk, record["chunks"])
+            return
         items = self.broker.load(job_id, chunk)
         if items is None:
             self._finish_lost(record, chunk, outcome)
