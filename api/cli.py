@@ -1,9 +1,10 @@
-"""Command line: `flask --app api ingest PATH...` and `flask --app api reindex`."""
+"""Command line: `flask --app api ingest [--async] PATH...` and `flask --app api reindex`."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,14 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from api.store.mapping import MAPPING_VERSION
-from api.web.context import article_index, article_service
+from api.web.context import article_index, article_service, job_service
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
 MANIFEST_NAME = "expected.json"
 CHUNK = 32
+POLL_SECONDS = 1.0
+FINAL_STATUSES = frozenset({"done", "failed", "cancelled"})
 BULK_LOAD_THRESHOLD = 200
 
 
@@ -71,8 +74,17 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 @with_appcontext
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--refresh/--no-refresh", default=True, help="Make the articles searchable at once.")
-def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
+@click.option(
+    "--async",
+    "run_async",
+    is_flag=True,
+    help="Queue one job for the workers (BROKER_URL) and follow it, instead of storing here.",
+)
+def ingest_command(paths: tuple[str, ...], refresh: bool, run_async: bool) -> None:
     """Load .txt, .html, .json and .jsonl articles from files and directories (idempotent)."""
+    if run_async:
+        _ingest_async(_files(paths))
+        return
     items: list[tuple[str, Any]] = []
     for path in _files(paths):
         try:
@@ -101,6 +113,46 @@ def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
         f"updated, {totals['failed']} failed"
     )
     if totals["failed"]:
+        raise SystemExit(1)
+
+
+def _stream_articles(files: list[Path]) -> Iterator[Any]:
+    for path in files:
+        try:
+            yield from read_articles(path)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"{path}: not readable as articles ({error})") from None
+
+
+def _ingest_async(files: list[Path]) -> None:
+    """Stream the files' articles into one job, then follow it with a progress bar."""
+    service = job_service()
+    job = service.submit(_stream_articles(files))
+    click.echo(f"job {job['id']}: {job['total']} articles queued", err=True)
+    with tqdm(total=job["total"], unit="article", disable=None) as progress:
+        while job["status"] not in FINAL_STATUSES:
+            time.sleep(POLL_SECONDS)
+            job = service.describe(job["id"], per_page=1000)
+            counts = job["counts"]
+            progress.n = sum(counts.values())
+            progress.set_postfix(status=job["status"], failed=counts["failed"], refresh=False)
+            progress.refresh()
+    job = service.describe(job["id"], per_page=1000)
+    page = 1
+    while job["failures"]["items"]:
+        for failure in job["failures"]["items"]:
+            problem = failure["problem"]
+            detail = json.dumps(problem.get("errors") or problem["detail"])
+            click.echo(f"failed: item {failure['index']}: {detail}", err=True)
+        page += 1
+        job = service.describe(job["id"], page=page, per_page=1000)
+    counts = job["counts"]
+    click.echo(
+        f"job {job['id']} {job['status']}: {job['total']} articles: {counts['created']} created, "
+        f"{counts['updated']} updated, {counts['unchanged']} unchanged, {counts['failed']} failed"
+        + (f", {counts['cancelled']} cancelled" if counts["cancelled"] else "")
+    )
+    if counts["failed"] or job["status"] != "done":
         raise SystemExit(1)
 
 

@@ -290,6 +290,20 @@ def test_broker_down_at_post_time_is_503_with_retry_after(prefix, es):
     assert response.get_json()["type"] == "urn:article-api:problem:broker-unavailable"
 
 
+def test_the_ingest_command_queues_a_job_and_follows_it(broker, prefix, workers, tmp_path, es):
+    app = create_app(es_url=ES_URL, es_index_prefix=prefix, broker_url=broker.url)
+    items = articles(5)
+    for number, item in enumerate(items[:3]):
+        (tmp_path / f"{number}.txt").write_text(item["text"])
+    lines = [json.dumps(items[3]), json.dumps(items[4]), json.dumps({"text": ""})]
+    (tmp_path / "more.jsonl").write_text("\n".join(lines))
+    result = app.test_cli_runner().invoke(args=["ingest", "--async", str(tmp_path)])
+    assert result.exit_code == 1, result.output  # one item failed
+    assert "6 articles: 5 created, 0 updated, 0 unchanged, 1 failed" in result.output
+    assert "failed: item 5:" in result.output
+    assert len(stored_ids(es, prefix, items)) == 5
+
+
 @pytest.fixture
 def flaky_ner_worker(
     broker: LocalRedis, prefix: str, tmp_path: Path
