@@ -1,0 +1,42 @@
+"""The Celery and compose settings that make redelivery work (no broker needed)."""
+
+from pathlib import Path
+
+import yaml
+
+from api.broker import QUEUE, make_celery
+from api.config import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_chunks_are_acknowledged_late_one_at_a_time_and_redelivered_after_the_timeout():
+    settings = load_settings(
+        {"BROKER_URL": "redis://127.0.0.1:6390/2", "BROKER_VISIBILITY_TIMEOUT": "30"}
+    )
+    conf = make_celery(settings).conf
+    assert conf.broker_url == "redis://127.0.0.1:6390/2"
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.broker_transport_options["visibility_timeout"] == 30
+    # The sweep that hands out a dead worker's chunk runs well within the timeout.
+    assert conf.broker_transport_options["unacked_restore_interval"] <= 6
+    assert conf.task_default_queue == QUEUE
+
+
+def test_job_settings_come_from_the_environment():
+    settings = load_settings(
+        {"JOB_MAX_ITEMS": "7", "JOB_CHUNK_SIZE": "5", "WORKER_CONCURRENCY": "3"}
+    )
+    assert (settings.job_max_items, settings.job_chunk_size) == (7, 5)
+    assert make_celery(settings).conf.worker_concurrency == 3
+    assert load_settings({}).job_max_items == 100_000
+
+
+def test_compose_runs_redis_and_a_worker_on_the_shared_broker():
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert services["worker"]["command"][:3] == ["celery", "-A", "api.worker"]
+    broker = "redis://redis:6379/0"
+    assert services["worker"]["environment"]["BROKER_URL"] == broker
+    assert services["api"]["environment"]["BROKER_URL"] == broker
+    assert "--appendonly" in services["redis"]["command"]
