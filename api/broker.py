@@ -11,10 +11,10 @@ This module and api/worker.py are the only importers of `redis` and `celery`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
-import orjson
 import redis
 from celery import Celery
 from kombu.exceptions import OperationalError
@@ -91,14 +91,15 @@ class JobBroker:
         """Append one chunk of a job's articles."""
         key = self._key(job_id)
         pipeline = self.redis.pipeline(transaction=False)
-        pipeline.rpush(key, orjson.dumps(items))
+        # json, not orjson: it escapes lone surrogates, which a client's JSON may hold.
+        pipeline.rpush(key, json.dumps(items))
         pipeline.expire(key, STAGING_TTL_SECONDS)
         self._call(pipeline.execute)
 
     def load(self, job_id: str, chunk: int) -> list[Any] | None:
         """A staged chunk's articles; None when they are gone (expired or deleted)."""
         raw = self._call(self.redis.lindex, self._key(job_id), chunk)
-        return None if raw is None else orjson.loads(raw)
+        return None if raw is None else json.loads(raw)
 
     def drop(self, job_id: str) -> None:
         self._call(self.redis.delete, self._key(job_id), self._finished_key(job_id))

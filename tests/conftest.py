@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from api import create_app
 from api.extraction.corenlp import CoreNLPEngine
 from tests.support.gunicorn import free_port
+from tests.support.jobs import LocalRedis
 
 ES_URL = os.environ.get("ES_URL", "http://127.0.0.1:9200")
 NER_URL = os.environ.get("NER_URL", "http://127.0.0.1:9000")
@@ -55,6 +56,15 @@ def ner() -> CoreNLPEngine:
             pytrace=False,
         )
     return engine
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
+    """A Redis of the session's own (free port, temporary state), the job broker of tests."""
+    local = LocalRedis(tmp_path_factory.mktemp("redis"))
+    local.start()
+    yield local
+    local.stop()
 
 
 @pytest.fixture

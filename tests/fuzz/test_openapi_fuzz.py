@@ -30,9 +30,11 @@ generated: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="module")
-def fuzzed_app(es):
+def fuzzed_app(es, broker):
     prefix = f"test-fuzz-{uuid.uuid4().hex[:8]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="ERROR")
+    app = create_app(
+        es_url=ES_URL, es_index_prefix=prefix, broker_url=broker.url, log_level="ERROR"
+    )
     client = app.test_client()
     # Something to find, so reads exercise their success paths too.
     client.post(

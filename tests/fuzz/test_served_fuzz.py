@@ -20,10 +20,12 @@ from tests.support.gunicorn import ROOT, gunicorn
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
-def test_schemathesis_with_workers_and_stateful_phase_finds_nothing(es, tmp_path):
+def test_schemathesis_with_workers_and_stateful_phase_finds_nothing(es, broker, tmp_path):
     prefix = f"test-stcli-{uuid.uuid4().hex[:8]}-"
     try:
-        with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="2") as base_url:
+        with gunicorn(
+            ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, BROKER_URL=broker.url, WEB_CONCURRENCY="2"
+        ) as base_url:
             result = subprocess.run(
                 [
                     str(Path(sys.executable).with_name("st")),

@@ -34,14 +34,6 @@ pytestmark = pytest.mark.jobs
 
 
 @pytest.fixture(scope="module")
-def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
-    local = LocalRedis(tmp_path_factory.mktemp("redis"))
-    local.start()
-    yield local
-    local.stop()
-
-
-@pytest.fixture(scope="module")
 def prefix(es: Elasticsearch) -> Iterator[str]:
     name = f"test-jobs-{uuid.uuid4().hex[:8]}-"
     yield name
@@ -262,6 +254,8 @@ def test_a_job_over_the_item_limit_is_refused_and_leaves_nothing(broker, prefix,
     [
         ('{"articles": [{"text": "a"}, {"te', "application/json", 400, "invalid-json"),
         ('{"articles": []}', "application/json", 422, "validation-error"),
+        ('{"articles": [{"text": "a"}], "more": 1}', "application/json", 422, "validation-error"),
+        ('{"articles": {"text": "a"}}', "application/json", 422, "validation-error"),
         ("", NDJSON, 422, "validation-error"),
         ("text", "text/plain", 415, "unsupported-media-type"),
     ],
