@@ -338,7 +338,9 @@ def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> d
     try:
         from api import create_app
 
-        client = create_app(es_index_prefix=prefix, broker_url=broker_url).test_client()
+        client = create_app(
+            es_index_prefix=prefix, broker_url=broker_url, log_level="WARNING"
+        ).test_client()
 
         def run(items: list[dict[str, str]]) -> tuple[dict, float]:
             body = "\n".join(json.dumps(item) for item in items)
