@@ -21,24 +21,23 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import courlan
 from marshmallow import ValidationError
-from werkzeug.datastructures import ETags
 
+from api.errors import Conflict, NotFound, PreconditionFailed, TooLarge
 from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
-from api.store import VersionConflict
+from api.services.metrics import ServiceMetrics
 from api.store.index import ArticleIndex, BulkOutcome, StoredArticle, Version
 from api.textnorm import fold
-from api.web.metrics import ServiceMetrics
-from api.web.problems import ProblemError, field_messages
 from schemas.articles import ArticleInSchema
+from schemas.common import field_messages
 
 log = logging.getLogger(__name__)
 
@@ -58,31 +57,38 @@ class WriteResult:
     outcome: str  # created, updated or unchanged
 
 
+ANY_VERSION = "*"
+
+
 @dataclass(frozen=True)
 class Precondition:
-    """A write's If-Match and If-None-Match (RFC 9110 13.1.1-2); empty ETags: not given."""
+    """A write's If-Match and If-None-Match (RFC 9110 13.1.1-2) as sets of version tags;
+    None: not given, `ANY_VERSION`: `*`. If-Match compares strongly, so it holds only the
+    strong tags given (an If-Match of weak tags only is an empty set, which nothing matches);
+    If-None-Match compares weakly, so it holds both."""
 
-    if_match: ETags = field(default_factory=ETags)
-    if_none_match: ETags = field(default_factory=ETags)
+    if_match: frozenset[str] | None = None
+    if_none_match: frozenset[str] | None = None
 
     @property
     def given(self) -> bool:
-        return bool(self.if_match or self.if_none_match)
+        return self.if_match is not None or self.if_none_match is not None
 
     def check(self, stored: StoredArticle | None) -> None:
-        """Raise 412 unless the stored article (None: there is none) satisfies both fields."""
+        """Raise PreconditionFailed unless the stored article (None: there is none) satisfies
+        both fields."""
         tag = stored.version.tag if stored else None
-        if self.if_match and (tag is None or not self.if_match.contains(tag)):
-            raise precondition_failed("The article has changed since that ETag was issued.")
-        if self.if_none_match and tag is not None and self.if_none_match.contains_weak(tag):
-            raise precondition_failed("The article exists already.")
+        if self.if_match is not None and (tag is None or not _names(self.if_match, tag)):
+            raise PreconditionFailed("The article has changed since that ETag was issued.")
+        if self.if_none_match is not None and tag is not None and _names(self.if_none_match, tag):
+            raise PreconditionFailed("The article exists already.")
+
+
+def _names(tags: frozenset[str], tag: str) -> bool:
+    return ANY_VERSION in tags or tag in tags
 
 
 NO_PRECONDITION = Precondition()
-
-
-def precondition_failed(detail: str) -> ProblemError:
-    return ProblemError(412, detail, kind="precondition-failed")
 
 
 def canonical_url(url: str) -> str:
@@ -154,12 +160,7 @@ class ArticleService:
     def check_size(self, payload: dict[str, Any]) -> None:
         oversized = self.oversized_fields(payload)
         if oversized:
-            raise ProblemError(
-                413,
-                "The article is larger than this service accepts.",
-                kind="article-too-large",
-                errors=oversized,
-            )
+            raise TooLarge("The article is larger than this service accepts.", errors=oversized)
 
     # --- single articles ---------------------------------------------------------------------
 
@@ -206,11 +207,11 @@ class ArticleService:
                     return WriteResult(article, False, version, "updated")
                 version = self.index.create(article, digest, refresh)
                 return WriteResult(article, True, version, "created")
-            except VersionConflict:
+            except Conflict:
                 if precondition.given:
-                    raise precondition_failed("The article changed while this write ran.") from None
+                    raise PreconditionFailed("The article changed while this write ran.") from None
                 stored = self.index.get(article_key)
-        raise VersionConflict(article_key)
+        raise Conflict(article_key)
 
     def replace(
         self,
@@ -265,11 +266,11 @@ class ArticleService:
             try:
                 version = self.index.replace(article, digest, refresh, stored.version)
                 return WriteResult(article, False, version, "updated")
-            except VersionConflict:
+            except Conflict:
                 if precondition.given:
-                    raise precondition_failed("The article changed while this write ran.") from None
+                    raise PreconditionFailed("The article changed while this write ran.") from None
                 stored = self._require(article_key)
-        raise VersionConflict(article_key)
+        raise Conflict(article_key)
 
     def delete(
         self, article_key: str, refresh: str, precondition: Precondition = NO_PRECONDITION
@@ -281,8 +282,8 @@ class ArticleService:
             expected = stored.version
         try:
             deleted = self.index.delete(article_key, refresh, expected)
-        except VersionConflict:
-            raise precondition_failed("The article changed while this delete ran.") from None
+        except Conflict:
+            raise PreconditionFailed("The article changed while this delete ran.") from None
         if not deleted:
             raise _not_found(article_key)
 
@@ -458,5 +459,5 @@ def _merge(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return article
 
 
-def _not_found(article_key: str) -> ProblemError:
-    return ProblemError(404, f"No article with id {article_key!r}.", kind="not-found")
+def _not_found(article_key: str) -> NotFound:
+    return NotFound(f"No article with id {article_key!r}.")

@@ -17,10 +17,10 @@ from typing import Any
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
+from api.errors import Conflict
 from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
-    VersionConflict,
     documents,
     make_client,
 )
@@ -144,7 +144,7 @@ class ArticleIndex:
         return {doc["_id"]: _stored(doc) for doc in response["docs"] if doc.get("found")}
 
     def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> Version:
-        """Store a new article; raises VersionConflict when the id exists already."""
+        """Store a new article; raises Conflict when the id exists already."""
         return self._write(article, content_hash, refresh, op_type="create")
 
     def replace(
@@ -154,7 +154,7 @@ class ArticleIndex:
         refresh: str | bool,
         expected: Version,
     ) -> Version:
-        """Overwrite an article only if it is still at `expected`; else VersionConflict (also
+        """Overwrite an article only if it is still at `expected`; else Conflict (also
         when it was deleted meanwhile)."""
         return self._write(article, content_hash, refresh, **expected.condition())
 
@@ -171,7 +171,7 @@ class ArticleIndex:
                 **condition,
             )
         except ConflictError:
-            raise VersionConflict(article["id"]) from None
+            raise Conflict(article["id"]) from None
         return _version(response)
 
     def delete(self, article_id: str, refresh: str | bool, expected: Version | None = None) -> bool:
@@ -186,7 +186,7 @@ class ArticleIndex:
         except NotFoundError:
             return False
         except ConflictError:
-            raise VersionConflict(article_id) from None
+            raise Conflict(article_id) from None
         return True
 
     def bulk_write(
