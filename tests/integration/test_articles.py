@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from elasticsearch.helpers import BulkIndexError
 
 from api import create_app
+from api.config import load_settings
+from api.store import make_client
+from api.store.index import ArticleIndex
 from api.store.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL, closed_port_url
 
@@ -474,6 +478,23 @@ def test_reindex_moves_every_article_behind_the_alias(app, client, es, index_pre
     # The copy carries the idempotency hash: posting the same input again changes nothing.
     again = post(client, {"text": "Judge Ana Roth number 0 ruled in Bern."})
     assert again.status_code == 200
+
+
+def test_a_failed_reindex_deletes_its_half_built_target(es, index_prefix):
+    """A legacy index whose documents the current mapping refuses: the copy fails midway."""
+    alias, old = f"{index_prefix}articles", f"{index_prefix}articles-v1"
+    es.indices.create(index=old, aliases={alias: {"is_write_index": True}})
+    for n in range(3):
+        es.index(index=old, id=str(n), document={"id": str(n), "text": "x"})
+    es.index(index=old, id="odd", document={"id": "odd", "text": "x", "legacy_field": 1})
+    es.indices.refresh(index=old)
+    settings = load_settings(es_url=ES_URL, es_index_prefix=index_prefix)
+    index = ArticleIndex(make_client(settings), settings)
+    with pytest.raises(BulkIndexError):
+        index.reindex_into(MAPPING_VERSION)
+    assert not es.indices.exists(index=index.concrete_name())
+    assert list(es.indices.get_alias(name=alias).body) == [old]
+    assert es.count(index=alias)["count"] == 4
 
 
 def test_an_article_that_breaks_extraction_fails_alone_in_its_batch(
