@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from api.views import articles, entities, extract, health, ui
 
     resources = [articles.blp, extract.blp, entities.blp]
-    limits.init_rate_limits(app, resources)
+    limits.init_rate_limits(app, settings, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)
     document_cross_field_rules(api)
