@@ -21,7 +21,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,6 +58,30 @@ class WriteResult:
 
 
 ANY_VERSION = "*"
+
+
+@dataclass
+class BatchItem:
+    """One article of a batch, from validation to its answer; status 0: not decided yet."""
+
+    position: int
+    payload: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+    digest: str = ""
+    status: int = 0
+    errors: dict[str, Any] | None = None
+
+    def fail(self, status: int, errors: dict[str, Any]) -> None:
+        self.status, self.errors = status, errors
+
+    def result(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"index": self.position}
+        if self.id:
+            result["id"] = self.id
+        result["status"] = self.status
+        if self.errors:
+            result["errors"] = self.errors
+        return result
 
 
 @dataclass(frozen=True)
@@ -294,71 +318,34 @@ class ArticleService:
 
     def save_batch(self, raw_items: Iterable[Any], refresh: str) -> dict[str, Any]:
         """Store many articles; every item gets its own status and nothing fails silently."""
-        results: list[dict[str, Any]] = []
-        valid: list[tuple[int, dict[str, Any], str, str]] = []
-        for position, raw in enumerate(raw_items):
-            payload, errors, status = self._validate_item(raw)
-            if errors:
-                results.append({"index": position, "status": status, "errors": errors})
-                continue
-            results.append({"index": position})
-            valid.append((position, payload, article_id(payload), input_hash(payload)))
-
-        stored = self.index.get_many(list(dict.fromkeys(key for _, _, key, _ in valid)))
+        items = [self._batch_item(position, raw) for position, raw in enumerate(raw_items)]
+        valid = [item for item in items if item.status == 0]
+        stored = self.index.get_many(list(dict.fromkeys(item.id for item in valid)))
         # The last item for an id is the one written; earlier ones share its outcome.
-        last_for_id = {key: (position, payload, digest) for position, payload, key, digest in valid}
+        last_for_id = {item.id: item for item in valid}
         to_write = {
             key: item
             for key, item in last_for_id.items()
-            if not (key in stored and stored[key].content_hash == item[2])
+            if not (key in stored and stored[key].content_hash == item.digest)
         }
         built = self._extract_all(to_write)
-        created: set[str] = set()
-        outcomes: dict[str, BulkOutcome] = {}
-        for outcome in self.index.bulk_write(
-            [
-                {
-                    "op": "index" if key in stored else "create",
-                    "article": self._stamp(article, key, stored.get(key)),
-                    "content_hash": to_write[key][2],
-                    "expected": stored[key].version if key in stored else None,
-                }
-                for key, article in built.items()
-            ],
-            refresh,
-        ):
-            if outcome.status == 409:
-                # A concurrent write got there first: store this item over it, one by one.
-                again = self._store(
-                    outcome.id,
-                    to_write[outcome.id][2],
-                    lambda article=built[outcome.id]: article,
-                    self.index.get(outcome.id),
-                    refresh,
-                    NO_PRECONDITION,
-                )
-                outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
-            if outcome.ok and outcome.status == 201:
-                created.add(outcome.id)
-            outcomes[outcome.id] = outcome
+        outcomes = self._write_batch(built, to_write, stored, refresh)
         seen: set[str] = set()
-        for position, _, key, _ in valid:
-            result = results[position]
-            outcome = outcomes.get(key)
-            result["id"] = key
-            if key in to_write and key not in built:
-                result["status"] = 422
-                result["errors"] = {"_extraction": ["The article could not be processed."]}
+        for item in valid:
+            outcome = outcomes.get(item.id)
+            if item.id in to_write and item.id not in built:
+                item.fail(422, {"_extraction": ["The article could not be processed."]})
             elif outcome is None:  # unchanged input: nothing to write
-                result["status"] = 200
+                item.status = 200
             elif not outcome.ok:
                 # 400 means the document itself was refused; anything else (a full queue, a
                 # read-only index) is the node's state, worth retrying later.
-                result["status"] = 422 if outcome.status == 400 else 503
-                result["errors"] = {"elasticsearch": [outcome.error or "rejected"]}
+                status = 422 if outcome.status == 400 else 503
+                item.fail(status, {"elasticsearch": [outcome.error or "rejected"]})
             else:
-                result["status"] = 201 if key in created and key not in seen else 200
-            seen.add(key)
+                item.status = 201 if outcome.status == 201 and item.id not in seen else 200
+            seen.add(item.id)
+        results = [item.result() for item in items]
         summary = {
             "items": results,
             "created": sum(1 for r in results if r["status"] == 201),
@@ -369,28 +356,67 @@ class ArticleService:
             self.metrics.count_articles(name, summary[name])
         return summary
 
-    def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
+    def _batch_item(self, position: int, raw: Any) -> BatchItem:
+        """Validate one raw item: a failed item carries its status and errors already."""
+        item = BatchItem(position)
         if not isinstance(raw, dict):
-            return {}, {"_schema": ["Each article must be a JSON object."]}, 422
+            item.fail(422, {"_schema": ["Each article must be a JSON object."]})
+            return item
         try:
             payload = _INPUT_SCHEMA.load(raw)
         except ValidationError as error:
-            return {}, field_messages(error), 422
+            item.fail(422, field_messages(error))
+            return item
         oversized = self.oversized_fields(payload)
         if oversized:
-            return {}, oversized, 413
-        return payload, None, 0
+            item.fail(413, oversized)
+            return item
+        item.payload, item.id, item.digest = payload, article_id(payload), input_hash(payload)
+        return item
 
-    def _extract_all(
-        self, to_write: dict[str, tuple[int, dict[str, Any], str]]
-    ) -> dict[str, dict[str, Any]]:
+    def _write_batch(
+        self,
+        built: dict[str, dict[str, Any]],
+        to_write: dict[str, BatchItem],
+        stored: dict[str, StoredArticle],
+        refresh: str,
+    ) -> dict[str, BulkOutcome]:
+        """Write the built articles in bulk, each conditional on the version it was built on."""
+        outcomes: dict[str, BulkOutcome] = {}
+        for outcome in self.index.bulk_write(
+            [
+                {
+                    "op": "index" if key in stored else "create",
+                    "article": self._stamp(article, key, stored.get(key)),
+                    "content_hash": to_write[key].digest,
+                    "expected": stored[key].version if key in stored else None,
+                }
+                for key, article in built.items()
+            ],
+            refresh,
+        ):
+            if outcome.status == 409:
+                # A concurrent write got there first: store this item over it, one by one.
+                again = self._store(
+                    outcome.id,
+                    to_write[outcome.id].digest,
+                    lambda article=built[outcome.id]: article,
+                    self.index.get(outcome.id),
+                    refresh,
+                    NO_PRECONDITION,
+                )
+                outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
+            outcomes[outcome.id] = outcome
+        return outcomes
+
+    def _extract_all(self, to_write: dict[str, BatchItem]) -> dict[str, dict[str, Any]]:
         """Extract in one pipeline pass; articles whose extraction fails are left out.
 
         NerUnavailable is not an article's fault: it fails the whole batch, so that nothing is
         stored without its people and organisations.
         """
         keys = list(to_write)
-        payloads = [to_write[key][1] for key in keys]
+        payloads = [to_write[key].payload for key in keys]
         try:
             with self.metrics.extraction_seconds.time():
                 extracted = extract_many(payloads, self.ner)
