@@ -50,7 +50,7 @@ def region_lookup_keys(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def _identity(args: dict[str, Any]) -> dict[str, Any]:
+def query_identity(args: dict[str, Any]) -> dict[str, Any]:
     identity = {name: args[name] for name in IDENTITY_PARAMS if args.get(name) not in (None, [])}
     for name in ("published_from", "published_to"):
         if isinstance(identity.get(name), dt.date):
@@ -86,6 +86,18 @@ def decode_cursor(token: str) -> dict[str, Any]:
     return payload
 
 
+def continue_identity(
+    cursor: dict[str, Any], identity: dict[str, Any], given: set[str]
+) -> dict[str, Any]:
+    """A cursor continues its own query; parameters given beside it must agree with it."""
+    if given & set(IDENTITY_PARAMS) and identity != cursor["q"]:
+        raise _bad_cursor(
+            "This cursor belongs to a different query; drop the other "
+            "query parameters or start again without cursor."
+        )
+    return dict(cursor["q"])
+
+
 def _bad_cursor(detail: str) -> InvalidCursor:
     return InvalidCursor(detail, errors={"cursor": [detail]})
 
@@ -101,9 +113,9 @@ class SearchService:
         """Run a search from ArticleQueryArgsSchema's arguments, which hold exactly the
         parameters the client gave plus the defaults of those that do not define the query."""
         cursor = decode_cursor(args["cursor"]) if args.get("cursor") else None
-        identity = _identity(args)
+        identity = query_identity(args)
         if cursor:
-            identity = self._continue_identity(cursor, identity, given=set(args))
+            identity = continue_identity(cursor, identity, given=set(args))
         per_page = args["per_page"]
         offset = (args.get("page", 1) - 1) * per_page
         if offset + per_page > MAX_WINDOW:
@@ -149,17 +161,6 @@ class SearchService:
         if spec.facets:
             result["facets"] = queries.parse_facets(response.get("aggregations", {}))
         return result
-
-    def _continue_identity(
-        self, cursor: dict[str, Any], identity: dict[str, Any], given: set[str]
-    ) -> dict[str, Any]:
-        """A cursor continues its own query; parameters given beside it must agree with it."""
-        if given & set(IDENTITY_PARAMS) and identity != cursor["q"]:
-            raise _bad_cursor(
-                "This cursor belongs to a different query; drop the other "
-                "query parameters or start again without cursor."
-            )
-        return dict(cursor["q"])
 
     def _filters(self, identity: dict[str, Any]) -> queries.Filters:
         return queries.Filters(
