@@ -26,11 +26,12 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from api.broker import BrokerUnavailable, JobBroker
 from api.config import Settings
+from api.errors import EmptyJob, JobTooLarge, NotFound
 from api.extraction import NerUnavailable
 from api.services.articles import ArticleService
 from api.store import BACKEND_ERRORS, Failure, classify
 from api.store.jobs import JobStore
-from api.web.problems import PROBLEM_TYPE_PREFIX, ProblemError
+from schemas.common import PROBLEM_TYPE_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -135,10 +136,8 @@ class JobService:
             for item in items:
                 total += 1
                 if total > limit:
-                    raise ProblemError(
-                        413,
+                    raise JobTooLarge(
                         f"A job holds at most {limit} articles; this one has more.",
-                        kind="job-too-large",
                         errors={"articles": [f"At most {limit} items."]},
                     )
                 chunk.append(item)
@@ -149,10 +148,8 @@ class JobService:
                 self.broker.stage(record["id"], chunk)
                 chunks += 1
             if not total:
-                raise ProblemError(
-                    422,
+                raise EmptyJob(
                     'A job needs at least one article, as {"articles": [...]} or NDJSON.',
-                    kind="validation-error",
                     errors={"articles": ["Shorter than minimum length 1."]},
                 )
         except BaseException:
@@ -183,7 +180,7 @@ class JobService:
     def _record(self, job_id: str) -> dict[str, Any]:
         record = self.store.get_job(job_id) if _JOB_ID.fullmatch(job_id) else None
         if record is None or record["state"] == "receiving":
-            raise ProblemError(404, f"No job with id {job_id!r}.", kind="not-found")
+            raise NotFound(f"No job with id {job_id!r}.")
         return record
 
     def describe(self, job_id: str, page: int = 1, per_page: int = 100) -> dict[str, Any]:

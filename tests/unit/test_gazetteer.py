@@ -39,8 +39,12 @@ def test_unknown_name_resolves_to_nothing() -> None:
     assert describe("XX-99") is None
 
 
-def test_gazetteer_is_built_once() -> None:
-    assert gazetteer() is gazetteer()
+def test_gazetteer_is_built_once_per_process() -> None:
+    gazetteer()
+    built = gazetteer.cache_info().misses
+    for _ in range(3):
+        gazetteer()
+    assert gazetteer.cache_info().misses == built == 1
 
 
 def test_short_form_alternate_resolves_but_unrelated_alternate_does_not() -> None:
