@@ -4,8 +4,10 @@ Start it on any number of hosts that share the broker (BROKER_URL) and the Elast
 cluster (ES_URL); each takes one chunk at a time per process (prefetch 1) and acknowledges it
 only after its outcome is stored (api/broker.py has the settings and why).
 
-Every pool process builds its own app with create_app after the fork, so no two processes share
-a connection to Elasticsearch or the NER server.
+The main process loads the gazetteer, the language model and jusText's stop words before it
+forks its pool, as api/wsgi.py does for gunicorn, so the pool processes share one copy and no
+first chunk waits for them. Every pool process then builds its own app with create_app, so no
+two processes share a connection to Elasticsearch or the NER server.
 """
 
 from __future__ import annotations
@@ -13,19 +15,31 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from flask import Flask
+from trafilatura.external import jt_stoplist_init
 
 from api import create_app
 from api.broker import TASK_NAME, make_celery
 from api.config import load_settings
+from api.extraction.gazetteer import gazetteer
+from api.extraction.language import identifier as language_model
 from api.services.jobs import RetryChunk
 from api.web.context import job_service
+from api.web.memory import release_free_memory
 
 log = logging.getLogger(__name__)
 
 celery = make_celery(load_settings())
 _apps: list[Flask] = []
+
+
+@worker_init.connect
+def _load_shared_data(**_: Any) -> None:
+    gazetteer()
+    language_model()
+    jt_stoplist_init()
+    release_free_memory()
 
 
 @worker_process_init.connect

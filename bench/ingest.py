@@ -353,10 +353,14 @@ def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> d
                     return job, sent
                 time.sleep(0.2)
 
-        # Warm-up: enough chunks that every worker loads its app and extracts some.
+        # Warm-up: two short chunks per worker, so that every worker has extracted some.
+        chunk = client.application.config["SETTINGS"].job_chunk_size
         warm = [
-            {"text": d["text"], "url": f"https://warm.example/{d['id']}"}
-            for d in generated_documents(8 * worker_count, seed=11)
+            {
+                "text": f"Anna Smith met officials in Paris on day {n}.",
+                "url": f"https://warm.example/{prefix}{n}",
+            }
+            for n in range(2 * worker_count * chunk)
         ]
         run(warm)
         cpu_before = sum(cpu_seconds(pid) for w in workers for pid in [w.pid, *children(w.pid)])
