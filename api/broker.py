@@ -56,6 +56,9 @@ def make_celery(settings: Settings) -> Celery:
                 1, min(10, int(settings.broker_visibility_timeout / 5))
             ),
             "unacked_restore_throttle": 1,
+            # The sweep's lock outlives a holder that died (killed, or Redis restarted under
+            # it) by this long; kombu's 300 s would hold every redelivery back as long.
+            "unacked_mutex_expire": min(60, settings.broker_visibility_timeout),
         },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # a worker waits out a Redis restart

@@ -63,4 +63,10 @@ def ingest_chunk(self: Any, job_id: str, chunk: int) -> None:
             log.warning(
                 "chunk %s of job %s: %s; retrying in %ss", chunk, job_id, retry, retry.countdown
             )
-            raise self.retry(countdown=retry.countdown) from None
+            # The retry is a new message: while Redis is down (restarting), keep trying to send
+            # it rather than fail the task, whose message would then be acknowledged and lost.
+            raise self.retry(
+                countdown=retry.countdown,
+                retry=True,
+                retry_policy={"max_retries": None, "interval_step": 1, "interval_max": 5},
+            ) from None

@@ -100,7 +100,7 @@ def _unavailable_problem(error: Exception) -> dict[str, Any]:
 
 
 def _is_unavailable(error: Exception) -> bool:
-    if isinstance(error, NerUnavailable):
+    if isinstance(error, NerUnavailable | BrokerUnavailable):
         return True
     return isinstance(error, BACKEND_ERRORS) and classify(error) is Failure.UNAVAILABLE
 
@@ -258,11 +258,8 @@ class JobService:
             size, total = record["chunk_size"], record["total"]
             started = self.store.get_chunks(job_id, range(record["chunks"]))
             now = _iso(_now())
-            for chunk in range(record["chunks"]):
-                if chunk in started:
-                    continue
-                # A create: a worker that starts the chunk meanwhile wins, and finishes it.
-                self.store.start_chunk(
+            self.store.cancel_chunks(
+                [
                     {
                         "job_id": job_id,
                         "chunk": chunk,
@@ -272,7 +269,10 @@ class JobService:
                         "finished_at": now,
                         **dict.fromkeys(COUNTS, 0),
                     }
-                )
+                    for chunk in range(record["chunks"])
+                    if chunk not in started
+                ]
+            )
         return self.describe(job_id)
 
     # --- working (a Celery task calls this) --------------------------------------------------
@@ -280,9 +280,10 @@ class JobService:
     def run_chunk(self, job_id: str, chunk: int, attempt: int) -> None:
         """Store one chunk's articles and record its outcome, unless it has one already.
 
-        An unavailable NER server or Elasticsearch means RetryChunk, with backoff. After
+        An unavailable NER server, Elasticsearch or broker means RetryChunk, with backoff. After
         JOB_RETRIES the chunk's items are recorded as failed with the reason; while
-        Elasticsearch itself is down nothing can be recorded, so the chunk keeps retrying.
+        Elasticsearch or the broker is down nothing can be recorded or read, so the chunk keeps
+        retrying.
         """
         try:
             self._run_chunk(job_id, chunk, attempt)
@@ -329,11 +330,19 @@ class JobService:
         try:
             result = self.articles.save_batch(items, refresh="false")
         except Exception as error:
-            if not _is_unavailable(error) or attempt < self.settings.job_retries:
-                raise
-            failed = _unavailable_problem(error)
-            result = {"items": [{"index": i, "status": 503} for i in range(len(items))]}
-            problems = dict.fromkeys(range(len(items)), failed)
+            if _is_unavailable(error):
+                if attempt < self.settings.job_retries:
+                    raise
+                failed = _unavailable_problem(error)
+            else:
+                # A fault of ours: redelivering would only fail again, so the items fail.
+                log.exception("chunk %s of job %s failed", chunk, job_id)
+                failed = problem(
+                    500, "internal-error", "The chunk could not be processed; it has been logged."
+                )
+            positions = range(len(items))
+            result = {"items": [{"index": i, "status": failed["status"]} for i in positions]}
+            problems = dict.fromkeys(positions, failed)
         else:
             problems = {
                 item["index"]: _item_problem(item)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError
+from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
 
@@ -115,6 +115,23 @@ class JobStore:
         except ConflictError:
             return self.client.get(index=self.chunks, id=key)["_source"]
         return outcome
+
+    def cancel_chunks(self, outcomes: list[dict[str, Any]]) -> None:
+        """Record these outcomes of chunks not started, in bulk; each is a create, so a chunk a
+        worker started meanwhile keeps its own (and finishes)."""
+        helpers.bulk(
+            self.client,
+            (
+                {
+                    "_op_type": "create",
+                    "_index": self.chunks,
+                    "_id": self.chunk_id(outcome["job_id"], outcome["chunk"]),
+                    "_source": outcome,
+                }
+                for outcome in outcomes
+            ),
+            raise_on_error=False,
+        )
 
     def get_chunk(self, job_id: str, chunk: int) -> dict[str, Any] | None:
         try:

@@ -230,7 +230,8 @@ def test_cancelling_a_job_stops_the_chunks_not_started(jobs_client, es, prefix):
 
 
 def staged_keys(broker: LocalRedis) -> set[bytes]:
-    return set(redis.Redis.from_url(broker.url).keys("article-api:job:*"))
+    """The staged chunks of every job (running jobs note finished chunks beside them)."""
+    return set(redis.Redis.from_url(broker.url).keys("article-api:job:*:chunks"))
 
 
 def test_a_job_over_the_item_limit_is_refused_and_leaves_nothing(broker, prefix, workers, es):
@@ -242,7 +243,7 @@ def test_a_job_over_the_item_limit_is_refused_and_leaves_nothing(broker, prefix,
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["type"] == "urn:article-api:problem:job-too-large"
-    assert not staged_keys(broker) - before  # (other jobs' keys may go meanwhile)
+    assert not staged_keys(broker) - before  # (finished jobs' keys may go meanwhile)
     es.indices.refresh(index=f"{prefix}jobs")
     jobs = es.search(index=f"{prefix}jobs", query={"match_all": {}}, size=1000)["hits"]["hits"]
     assert all(hit["_source"]["state"] != "receiving" for hit in jobs)
@@ -265,7 +266,7 @@ def test_a_bad_body_is_a_problem_and_no_job(jobs_client, broker, body, content_t
     response = jobs_client.post("/jobs", data=body, content_type=content_type)
     assert response.status_code == status
     assert response.get_json()["type"] == f"urn:article-api:problem:{kind}"
-    assert not staged_keys(broker) - before  # (other jobs' keys may go meanwhile)
+    assert not staged_keys(broker) - before  # (finished jobs' keys may go meanwhile)
 
 
 def test_an_unknown_job_is_404(jobs_client):

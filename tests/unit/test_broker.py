@@ -21,6 +21,8 @@ def test_chunks_are_acknowledged_late_one_at_a_time_and_redelivered_after_the_ti
     assert conf.broker_transport_options["visibility_timeout"] == 30
     # The sweep that hands out a dead worker's chunk runs well within the timeout.
     assert conf.broker_transport_options["unacked_restore_interval"] <= 6
+    # ... and its lock, if its holder died, is free again by then.
+    assert conf.broker_transport_options["unacked_mutex_expire"] <= 30
     assert conf.task_default_queue == QUEUE
 
 
