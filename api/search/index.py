@@ -23,6 +23,7 @@ from api.search import (
     VersionConflict,
     documents,
     make_client,
+    queries,
 )
 from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
 
@@ -232,6 +233,79 @@ class ArticleIndex:
                 )
             )
         return outcomes
+
+    # --- stories -----------------------------------------------------------------------------
+
+    def story_candidates(
+        self, bands: list[str], article_ids: list[str], size: int
+    ) -> list[dict[str, Any]]:
+        """Sources of the articles sharing a band with `bands` or named as story `article_ids`."""
+        if not bands and not article_ids:
+            return []
+        body = queries.story_candidates_body(bands, article_ids, size)
+        return [hit["_source"] for hit in self.search(body)["hits"]["hits"]]
+
+    def story_members(self, story_ids: list[str], size: int) -> tuple[int, list[dict[str, Any]]]:
+        """How many articles these stories hold, and the first `size` of them, oldest first."""
+        response = self.search(queries.story_members_body(story_ids, size))
+        return response["hits"]["total"]["value"], [
+            hit["_source"] for hit in response["hits"]["hits"]
+        ]
+
+    def story_sizes(self, story_ids: list[str]) -> dict[str, tuple[int, int]]:
+        """story id -> (articles, distinct outlets)."""
+        if not story_ids:
+            return {}
+        buckets = self.search(queries.story_sizes_body(story_ids))["aggregations"]["stories"]
+        return {
+            bucket["key"]: (bucket["doc_count"], bucket["outlets"]["value"])
+            for bucket in buckets["buckets"]
+        }
+
+    def set_stories(self, stories: dict[str, dict[str, Any]], refresh: str | bool) -> list[str]:
+        """Partial `doc` updates of each article's `story` (no scripts: this node has none).
+
+        Returns the ids that no longer exist (deleted meanwhile); those are simply skipped.
+        """
+        gone: list[str] = []
+        for ok, item in helpers.streaming_bulk(
+            self.client,
+            (
+                {"_op_type": "update", "_index": self.alias, "_id": key, "doc": {"story": story}}
+                for key, story in stories.items()
+            ),
+            chunk_size=500,
+            max_retries=4,
+            raise_on_error=False,
+            refresh=refresh,
+        ):
+            result = item["update"]
+            if not ok:
+                if result.get("status") != 404:
+                    raise ApiError(
+                        _describe_bulk_error(result.get("error")), meta=None, body=result
+                    )
+                gone.append(result["_id"])
+        return gone
+
+    def find_texts(self, keys: list[str]) -> dict[str, StoredArticle]:
+        """text key -> the stored article with that folded text (the oldest if several).
+
+        A search: an article written within the last refresh interval is not found yet.
+        """
+        if not keys:
+            return {}
+        hits = self.search(
+            {
+                "size": 10 * len(keys),
+                "query": {"terms": {"text_key": keys}},
+                "sort": [{"created_at": "desc"}, {"id": "desc"}],
+                "seq_no_primary_term": True,
+                "_source": {"excludes": ["story_bands", "story_signature"]},
+            }
+        )["hits"]["hits"]
+        # Oldest last, so that it wins.
+        return {hit["_source"]["text_key"]: _stored(hit) for hit in hits}
 
     # --- search ------------------------------------------------------------------------------
 
