@@ -36,7 +36,9 @@ from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
 from api.metrics import ServiceMetrics
 from api.search import VersionConflict
+from api.search.documents import text_key
 from api.search.index import ArticleIndex, BulkOutcome, StoredArticle, Version
+from api.stories import StoryKeeper, own_story
 from api.textnorm import fold
 from schemas.articles import ArticleInSchema
 
@@ -131,12 +133,15 @@ class Ingestor:
         ner: CoreNLPEngine,
         limits: dict[str, int],
         metrics: ServiceMetrics,
+        stories: StoryKeeper | None = None,
     ) -> None:
-        """limits: the largest `text` and `html` accepted, in UTF-8 bytes."""
+        """limits: the largest `text` and `html` accepted, in UTF-8 bytes; stories: None only
+        to measure what stories cost."""
         self.index = index
         self.ner = ner
         self.limits = limits
         self.metrics = metrics
+        self.stories = stories
 
     def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
         with self.metrics.extraction_seconds.time():
@@ -174,6 +179,9 @@ class Ingestor:
         self.check_size(payload)
         article_key = article_id(payload)
         stored = self.index.get(article_key)
+        if stored is None and (copy := self._exact_copy(payload)) is not None:
+            precondition.check(copy)
+            return WriteResult(copy.article, False, copy.version, "unchanged")
         precondition.check(stored)
         result = self._store(
             article_key,
@@ -183,8 +191,28 @@ class Ingestor:
             refresh,
             precondition,
         )
+        if result.outcome != "unchanged":
+            self._reconcile([result.article], refresh)
         self.metrics.count_articles(result.outcome)
         return result
+
+    def _exact_copy(self, payload: dict[str, Any]) -> StoredArticle | None:
+        """The stored article a URL-less text is, whatever its URL: the same folded text.
+
+        With a URL each publication stays its own record (and joins the story instead).
+        """
+        if payload.get("url") or not payload.get("text"):
+            return None
+        return self.index.find_texts([text_key(payload["text"])]).get(text_key(payload["text"]))
+
+    def _reconcile(self, articles: list[dict[str, Any]], refresh: str) -> None:
+        """Join the written articles to their stories; their `story` shows where they ended."""
+        if self.stories is None or not articles:
+            return
+        moves = self.stories.reconcile(articles, refresh)
+        for article in articles:
+            if article["id"] in moves:
+                article["story"] = moves[article["id"]]
 
     def _store(
         self,
@@ -230,6 +258,7 @@ class Ingestor:
             refresh,
             precondition,
         )
+        self._reconcile([result.article], refresh)
         self.metrics.count_articles("updated")
         return result
 
@@ -304,6 +333,7 @@ class Ingestor:
             valid.append((position, payload, article_id(payload), input_hash(payload)))
 
         stored = self.index.get_many(list(dict.fromkeys(key for _, _, key, _ in valid)))
+        valid = self._resolve_exact_copies(valid, stored)
         # The last item for an id is the one written; earlier ones share its outcome.
         last_for_id = {key: (position, payload, digest) for position, payload, key, digest in valid}
         to_write = {
@@ -340,6 +370,9 @@ class Ingestor:
             if outcome.ok and outcome.status == 201:
                 created.add(outcome.id)
             outcomes[outcome.id] = outcome
+        self._reconcile(
+            [built[key] | {"id": key} for key, outcome in outcomes.items() if outcome.ok], refresh
+        )
         seen: set[str] = set()
         for position, _, key, _ in valid:
             result = results[position]
@@ -367,6 +400,28 @@ class Ingestor:
         for name in ("created", "updated", "failed"):
             self.metrics.count_articles(name, summary[name])
         return summary
+
+    def _resolve_exact_copies(
+        self,
+        valid: list[tuple[int, dict[str, Any], str, str]],
+        stored: dict[str, StoredArticle],
+    ) -> list[tuple[int, dict[str, Any], str, str]]:
+        """URL-less items whose text is stored under another id become that article, unchanged."""
+        keys = {
+            position: text_key(payload["text"])
+            for position, payload, key, _ in valid
+            if key not in stored and not payload.get("url") and payload.get("text")
+        }
+        copies = self.index.find_texts(sorted(set(keys.values())))
+        resolved = []
+        for position, payload, key, digest in valid:
+            copy = copies.get(keys.get(position, ""))
+            if copy is not None:
+                key = copy.article["id"]
+                stored[key] = copy
+                digest = copy.content_hash or ""
+            resolved.append((position, payload, key, digest))
+        return resolved
 
     def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
         if not isinstance(raw, dict):
@@ -420,12 +475,15 @@ class Ingestor:
         self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
     ) -> dict[str, Any]:
         now = _now()
-        return {
+        stamped = {
             "id": article_key,
             **article,
             "created_at": stored.article.get("created_at", now) if stored else now,
             "updated_at": now,
         }
+        # A new text starts as a story of its own; reconciliation then joins it to its copies.
+        stamped["story"] = own_story(stamped)
+        return stamped
 
     def _require(self, article_key: str) -> StoredArticle:
         stored = self.index.get(article_key)

@@ -11,6 +11,7 @@ from api.metrics import service_metrics
 from api.search.index import ArticleIndex
 from api.search.queries import Highlighting
 from api.searching import Searcher
+from api.stories import StoryKeeper
 
 
 def settings() -> Settings:
@@ -25,9 +26,15 @@ def ner_engine() -> CoreNLPEngine:
     return current_app.extensions["ner_engine"]
 
 
-def ingestor() -> Ingestor:
+def story_keeper() -> StoryKeeper:
+    return StoryKeeper(article_index(), settings().story_similarity)
+
+
+def ingestor(stories: bool = True) -> Ingestor:
+    """The write path; `stories=False` only for the benchmark's baseline."""
     limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
-    return Ingestor(article_index(), ner_engine(), limits, service_metrics())
+    keeper = story_keeper() if stories else None
+    return Ingestor(article_index(), ner_engine(), limits, service_metrics(), keeper)
 
 
 def searcher() -> Searcher:
