@@ -104,9 +104,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["article_id"] = ArticleIdConverter
     api = ProblemApi(app)
     api.register_converter(ArticleIdConverter, ArticleIdConverter.openapi)
-    from api.views import articles, entities, extract, health, ui
+    from api.views import articles, entities, extract, health, stories, ui
 
-    resources = [articles.blp, extract.blp, entities.blp]
+    resources = [articles.blp, stories.blp, extract.blp, entities.blp]
     guards.init_rate_limits(app, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)

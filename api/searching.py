@@ -39,7 +39,10 @@ IDENTITY_PARAMS = (
     "published_from",
     "published_to",
     "sort",
+    "collapse",
 )
+# The members a story page lists at most.
+STORY_PAGE = 1_000
 ENTITY_KEY_FIELDS = {
     "people": "person_keys",
     "authors": "author_keys",
@@ -126,7 +129,15 @@ class Searcher:
         sort = identity["sort"]
         pit_id = cursor["p"] if cursor else None
         counting = per_page == 0  # totals and facets only: no page, so nothing to walk on
-        if sort == "relevance" and pit_id is None and not counting:
+        collapsing = identity.get("collapse") == "story"
+        # Elasticsearch takes search_after with collapse only when sorting on the story id
+        # alone; a collapsed walk therefore pages by offset inside a point-in-time, which keeps
+        # the set of stories fixed, so that no story is skipped or repeated.
+        if collapsing and cursor:
+            offset = int(cursor["a"][0]) if cursor["a"] else 0
+            if offset + per_page > MAX_WINDOW:
+                raise _bad_cursor(f"A walk by story ends after {MAX_WINDOW:,} stories.")
+        if (sort == "relevance" or collapsing) and pit_id is None and not counting:
             pit_id = self.index.open_point_in_time(PIT_KEEP_ALIVE)
         spec = queries.SearchSpec(
             q=identity.get("q"),
@@ -134,13 +145,14 @@ class Searcher:
             sort=sort,
             size=per_page,
             offset=offset,
-            search_after=cursor["a"] if cursor else None,
+            search_after=cursor["a"] if cursor and not collapsing else None,
             facets=tuple(args.get("facets") or ()),
             facet_size=args["facet_size"],
             interval=args["interval"],
             highlight=self.highlighting if args.get("highlight") else None,
             include_text="text" in (args.get("fields") or ()),
             pit_id=pit_id,
+            collapse_story=collapsing,
         )
         response = self._run(spec)
         hits = response["hits"]["hits"]
@@ -149,14 +161,17 @@ class Searcher:
         if counting:
             pass  # a cursor given with per_page=0 stays usable: its point-in-time stays open
         elif len(hits) == per_page:
-            next_cursor = encode_cursor(identity, hits[-1]["sort"], pit_id)
+            after = [offset + per_page] if collapsing else hits[-1]["sort"]
+            next_cursor = encode_cursor(identity, after, pit_id)
         elif pit_id:
             self.index.close_point_in_time(pit_id)
         result: dict[str, Any] = {
             "total": response["hits"]["total"],
-            "items": [queries.parse_hit(hit) for hit in hits],
+            "items": self.with_story_sizes([queries.parse_hit(hit) for hit in hits]),
             "next_cursor": next_cursor,
         }
+        if collapsing:
+            result["stories"] = response["aggregations"]["story_total"]["value"]
         if spec.facets:
             result["facets"] = queries.parse_facets(response.get("aggregations", {}))
         return result
@@ -194,6 +209,33 @@ class Searcher:
             ) from None
         except SearchAfterRejected:
             raise _bad_cursor("This cursor does not fit this query.") from None
+
+    # --- stories -----------------------------------------------------------------------------
+
+    def with_story_sizes(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each article's `story` with its size, counted now (one aggregation for all)."""
+        ids = sorted({a["story"]["id"] for a in articles if a.get("story")})
+        sizes = self.index.story_sizes(ids)
+        for article in articles:
+            if article.get("story"):
+                count, outlets = sizes.get(article["story"]["id"], (1, 1))
+                story_id = article["story"]["id"]
+                article["story"] = {"id": story_id, "articles": count, "outlets": outlets}
+        return articles
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """A story's articles, first publication first, and the outlets that ran it."""
+        total, members = self.index.story_members([story_id], STORY_PAGE)
+        if not members:
+            return None
+        outlets = [m["outlet"]["name"] for m in members if m.get("outlet")]
+        return {
+            "id": story_id,
+            "articles": total,
+            "first": members[0],
+            "outlets": list(dict.fromkeys(outlets)),
+            "items": members,
+        }
 
     # --- entity endpoints --------------------------------------------------------------------
 
