@@ -13,8 +13,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from api.search.mapping import MAPPING_VERSION
-from api.services import article_index, ingestor
+from api.store.mapping import MAPPING_VERSION
+from api.web.context import article_index, article_service
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
@@ -88,7 +88,7 @@ def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
     item_refresh = "false" if bulk or not refresh else "wait_for"
     with pausing, tqdm(total=len(items), unit="article", disable=None) as progress:
         for chunk in _chunks(items, CHUNK):
-            result = ingestor().save_batch([article for _, article in chunk], item_refresh)
+            result = article_service().save_batch([article for _, article in chunk], item_refresh)
             for key in totals:
                 totals[key] += result[key]
             for item in result["items"]:

@@ -6,7 +6,7 @@
    tests/search_corpus.py), Zipf-popular outlets with their own authors, organisations,
    dates over seven years (more recent = more), titles and texts of 150-600 words drawn from a
    Zipf vocabulary with the article's people and places mentioned. Stored documents are exactly
-   the service's: written by ArticleIndex._document (api.search.documents.to_document plus
+   the service's: written by ArticleIndex._document (api.store.documents.to_document plus
    content_hash) through the index's alias, with refresh disabled during the load and the
    configured interval restored after. The index is kept between runs (skipped when it holds
    the right count); `--drop` deletes it.
@@ -15,8 +15,8 @@
    text; text + person; region=<country code> (matches its regions and cities); facets;
    cursor walks (up to 3 pages following next_cursor); /people?prefix= autocomplete.
      api:    the GET requests to gunicorn (`gunicorn -c gunicorn.conf.py`, default workers);
-     direct: the same Elasticsearch requests, built by api.searching.Searcher and
-             api.search.queries exactly as the service builds them (same Searcher code, with an
+     direct: the same Elasticsearch requests, built by api.services.search.SearchService and
+             api.store.queries exactly as the service builds them (same SearchService code, with an
              index object that posts the bodies to http://127.0.0.1:9200 itself), including the
              point-in-time open/close calls the service makes for relevance-sorted searches.
    Prints p50/p95/p99 latency, throughput, errors for both, per query kind, and API/direct.
@@ -381,8 +381,8 @@ def build_index(articles: int) -> None:
     from elasticsearch import helpers
 
     from api.config import load_settings
-    from api.search import make_client
-    from api.search.index import ArticleIndex
+    from api.store import make_client
+    from api.store.index import ArticleIndex
 
     prefix = prefix_for(articles)
     settings = load_settings(es_index_prefix=prefix)
@@ -508,18 +508,18 @@ class ApiRunner:
 
 class DirectRunner:
     def __init__(self, alias: str) -> None:
-        from api.search.queries import Highlighting
-        from api.searching import Searcher
+        from api.services.search import SearchService
+        from api.store.queries import Highlighting
         from schemas.search import ArticleQueryArgsSchema
 
-        self.searcher = Searcher(DirectIndex(alias), Highlighting("<mark>", "</mark>"))  # type: ignore[arg-type]
+        self.search_service = SearchService(DirectIndex(alias), Highlighting("<mark>", "</mark>"))  # type: ignore[arg-type]
         self.schema = ArticleQueryArgsSchema()
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
         if kind == "autocomplete":
-            return 200, self.searcher.list_entities("people", 20, args["prefix"], None)
+            return 200, self.search_service.list_entities("people", 20, args["prefix"], None)
         loaded = self.schema.load(args)
-        return 200, self.searcher.search(loaded, explicit=set(args))
+        return 200, self.search_service.search(loaded, explicit=set(args))
 
 
 def cpu_use(watch: dict[str, list[int]]) -> dict[str, float]:

@@ -17,7 +17,7 @@ from typing import Any
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
-from api.search import (
+from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
     VersionConflict,
@@ -25,7 +25,7 @@ from api.search import (
     make_client,
     queries,
 )
-from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
+from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
 
 log = logging.getLogger(__name__)
 

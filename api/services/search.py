@@ -17,12 +17,12 @@ import json
 from collections import Counter
 from typing import Any
 
-from api.errors import ProblemError
 from api.extraction.gazetteer import ancestors, resolve
-from api.search import PointInTimeExpired, SearchAfterRejected, queries
-from api.search.documents import parse_entity, region_entity_fields
-from api.search.index import ArticleIndex
+from api.store import PointInTimeExpired, SearchAfterRejected, queries
+from api.store.documents import parse_entity, region_entity_fields
+from api.store.index import ArticleIndex
 from api.textnorm import fold
+from api.web.problems import ProblemError
 
 MAX_WINDOW = 10_000
 PIT_KEEP_ALIVE = "5m"
@@ -104,7 +104,7 @@ def _bad_cursor(detail: str) -> ProblemError:
     return ProblemError(400, detail, kind="invalid-cursor", errors={"cursor": [detail]})
 
 
-class Searcher:
+class SearchService:
     def __init__(self, index: ArticleIndex, highlighting: queries.Highlighting) -> None:
         self.index = index
         self.highlighting = highlighting

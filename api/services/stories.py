@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from api.extraction.fingerprint import band_keys, decode_signature, fingerprint
-from api.search.index import ArticleIndex
+from api.store.index import ArticleIndex
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
 MAX_CANDIDATES = 1_000

@@ -69,8 +69,8 @@ MAPPING: dict[str, Any] = {
             }
         },
         "provenance": {"type": "object", "enabled": False},
-        # Stories (api.stories): the story's id (the id of its first article) and that article's
-        # publication date, which decides which of two stories a merge keeps.
+        # Stories (api.services.stories): the story's id (the id of its first article) and that
+        # article's publication date, which decides which of two stories a merge keeps.
         "story": {"properties": {"id": _KEYWORD, "first_published_at": {"type": "date"}}},
         # One keyword per LSH band of the MinHash signature: candidates are one terms query.
         "story_bands": _KEYWORD,
@@ -78,7 +78,7 @@ MAPPING: dict[str, Any] = {
         "story_signature": _STORED_ONLY_KEYWORD,
         # sha256 of the folded text: a URL-less post of a stored text is that article.
         "text_key": _KEYWORD,
-        # Folded lookup keys, written by api.search.documents: filters match these exactly.
+        # Folded lookup keys, written by api.store.documents: filters match these exactly.
         "person_keys": _KEYWORD,
         "author_keys": _KEYWORD,
         "outlet_keys": _KEYWORD,

@@ -6,12 +6,12 @@ from flask import current_app
 
 from api.config import Settings
 from api.extraction import CoreNLPEngine
-from api.ingest import Ingestor
-from api.metrics import service_metrics
-from api.search.index import ArticleIndex
-from api.search.queries import Highlighting
-from api.searching import Searcher
-from api.stories import StoryKeeper
+from api.services.articles import ArticleService
+from api.services.search import SearchService
+from api.services.stories import StoryKeeper
+from api.store.index import ArticleIndex
+from api.store.queries import Highlighting
+from api.web.metrics import service_metrics
 
 
 def settings() -> Settings:
@@ -30,13 +30,13 @@ def story_keeper() -> StoryKeeper:
     return StoryKeeper(article_index(), settings().story_similarity)
 
 
-def ingestor(stories: bool = True) -> Ingestor:
+def article_service(stories: bool = True) -> ArticleService:
     """The write path; `stories=False` only for the benchmark's baseline."""
     limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
     keeper = story_keeper() if stories else None
-    return Ingestor(article_index(), ner_engine(), limits, service_metrics(), keeper)
+    return ArticleService(article_index(), ner_engine(), limits, service_metrics(), keeper)
 
 
-def searcher() -> Searcher:
+def search_service() -> SearchService:
     tag = settings().highlight_tag
-    return Searcher(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
+    return SearchService(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
