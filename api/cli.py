@@ -13,8 +13,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from api.store.mapping import MAPPING_VERSION
-from api.web.context import article_index, article_service
+from api.store.mapping import MAPPING_VERSION, STORIES_SINCE
+from api.web.context import article_index, article_service, story_keeper
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
@@ -116,8 +116,19 @@ def reindex_command() -> None:
         return
     copied = index.reindex_into(MAPPING_VERSION)
     click.echo(f"copied {copied} articles from {', '.join(current)} into {target}")
+    if MAPPING_VERSION == STORIES_SINCE and any(name.endswith("-v2") for name in current):
+        click.echo("articles from before stories are stories of their own: run `restory`")
+
+
+@click.command("restory")
+@with_appcontext
+def restory_command() -> None:
+    """Recompute every story (after a STORY_SIMILARITY change, or a reindex from mapping v2)."""
+    articles, moved = story_keeper().restory()
+    click.echo(f"{articles} articles: {moved} moved to another story")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(restory_command)

@@ -24,17 +24,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from api.extraction.fingerprint import band_keys, decode_signature, fingerprint
-from api.store.index import ArticleIndex
+from api.extraction.fingerprint import band_keys, decode_signature, fingerprint, story_text
+from api.store import VersionConflict
+from api.store.index import ArticleIndex, Version
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
 MAX_CANDIDATES = 1_000
+# Reconciliations redone after losing a race, before answering 409.
+MAX_ATTEMPTS = 10
 _LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
@@ -104,17 +108,32 @@ class StoryKeeper:
         signatures = {
             key: found.signature
             for key, article in written.items()
-            if (found := fingerprint(article.get("text") or "")) is not None
+            if (found := fingerprint(story_text(article))) is not None
         }
         bands = sorted({band for s in signatures.values() for band in band_keys(s)})
+        moved: dict[str, dict[str, Any]] = {}
+        for _ in range(MAX_ATTEMPTS):
+            moves = self._moves(written, signatures, bands)
+            # Each update applies only to the version read; one that lost a race to another
+            # writer is computed again from what that writer left.
+            changed = set(self.index.set_stories(moves, refresh))
+            moved.update({key: story for key, (story, _) in moves.items() if key not in changed})
+            if not changed:
+                return moved
+        raise VersionConflict("stories of " + ", ".join(sorted(written)))
+
+    def _moves(
+        self,
+        written: dict[str, dict[str, Any]],
+        signatures: dict[str, np.ndarray],
+        bands: list[str],
+    ) -> dict[str, tuple[dict[str, Any], Version]]:
+        """The story updates that join the written articles to their copies' stories."""
         self.index.refresh()  # see every write acknowledged so far, racing ones included
         candidates = {
             source["id"]: source
             for source in self.index.story_candidates(bands, list(written), MAX_CANDIDATES)
         }
-        stories = {key: StoryRef.of(source["story"]) for key, source in candidates.items()}
-        for key, article in written.items():
-            stories.setdefault(key, StoryRef.of(article.get("story") or own_story(article)))
         components = _Components()
         stored_signatures = {
             key: decode_signature(source["story_signature"])
@@ -125,31 +144,72 @@ class StoryKeeper:
             for other, other_signature in [*stored_signatures.items(), *signatures.items()]:
                 if other != key and _similarity(signature, other_signature) >= self.similarity:
                     components.join(key, other)
-        for key in written:
-            components.find(key)
-        # Every article, written now or stored, in the same component as a written one.
+        # Every article, written now or stored, in the same component as a written one (a
+        # written article not yet visible to search is left to its own writer's reconcile).
         groups: dict[str, list[str]] = {}
         for key in {*written, *components.parent}:
-            groups.setdefault(components.find(key), []).append(key)
+            if key in candidates:
+                groups.setdefault(components.find(key), []).append(key)
         named = _story_names(candidates, written)
-        moves: dict[str, dict[str, Any]] = {}
+        moves: dict[str, tuple[dict[str, Any], Version]] = {}
         for members in groups.values():
-            involved = {stories[key] for key in members}
+            involved = {StoryRef.of(candidates[key]["story"]) for key in members}
             target = min(involved)
             if target.id in written and named.get(target.id, set()) - set(members):
                 # That article's id names a story it is no longer part of: another id, then.
                 target = StoryRef(target.first, _derived_id(target.id))
             losing = sorted({ref.id for ref in involved if ref != target})
             for key in members:
-                if stories[key] != target:
-                    moves[key] = target.as_field()
-            if losing:
-                for source in self._members(losing):
-                    if StoryRef.of(source["story"]) > target:
-                        moves[source["id"]] = target.as_field()
-        if moves:
-            self.index.set_stories(moves, refresh)
+                if StoryRef.of(candidates[key]["story"]) != target:
+                    moves[key] = (target.as_field(), candidates[key]["version"])
+            for source in self._members(losing) if losing else []:
+                if StoryRef.of(source["story"]) > target:
+                    moves[source["id"]] = (target.as_field(), source["version"])
         return moves
+
+    def restory(self) -> tuple[int, int]:
+        """Recompute every story from the stored signatures; (articles, articles moved).
+
+        Client-side, like `reindex`: it reads every article's bands and signature once (about
+        700 bytes each) and groups them here, in the command's process, never in a worker.
+        """
+        sources = list(
+            self.index.scan_fields(
+                ["id", "published_at", "story", "story_bands", "story_signature"]
+            )
+        )
+        components = _Components()
+        by_band: dict[str, list[int]] = {}
+        signatures = [
+            decode_signature(s["story_signature"]) if s.get("story_signature") else None
+            for s in sources
+        ]
+        for position, source in enumerate(sources):
+            components.find(source["id"])
+            for band in source.get("story_bands", []):
+                by_band.setdefault(band, []).append(position)
+        for members in by_band.values():
+            for left, right in itertools.combinations(members, 2):
+                first, second = signatures[left], signatures[right]
+                if (
+                    first is not None
+                    and second is not None
+                    and _similarity(first, second) >= self.similarity
+                ):
+                    components.join(sources[left]["id"], sources[right]["id"])
+        firsts: dict[str, StoryRef] = {}
+        for source in sources:
+            ref = StoryRef(published(source.get("published_at")), source["id"])
+            root = components.find(source["id"])
+            firsts[root] = min(firsts.get(root, ref), ref)
+        moves = {}
+        for source in sources:
+            target = firsts[components.find(source["id"])]
+            if StoryRef.of(source.get("story") or {"id": ""}) != target:
+                moves[source["id"]] = (target.as_field(), source["version"])
+        changed = self.index.set_stories(moves, "false")
+        self.index.refresh()
+        return len(sources), len(moves) - len(changed)
 
     def _members(self, story_ids: list[str]) -> list[dict[str, Any]]:
         _, members = self.index.story_members(story_ids, MAX_CANDIDATES)

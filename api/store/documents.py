@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from api.extraction.fingerprint import fingerprint
+from api.extraction.fingerprint import fingerprint, story_text
 from api.textnorm import fold
 
 SEPARATOR = "|"
@@ -132,7 +132,7 @@ def text_key(text: str) -> str:
 
 def story_fields(article: dict[str, Any]) -> dict[str, Any]:
     """What finding and verifying the article's copies needs (see api.extraction.fingerprint)."""
-    found = fingerprint(article.get("text") or "")
+    found = fingerprint(story_text(article))
     return {
         "story_bands": list(found.bands) if found else [],
         "story_signature": found.encoded() if found else None,
@@ -165,5 +165,10 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
         outlet_entities=[_entity(outlet["name"], outlet.get("domain"))] if outlet else [],
         region_entities=[_region_entity(region) for region in regions],
         **story_fields(article),
+    )
+    # Articles stored before stories existed (mapping v2) start as stories of their own;
+    # `flask --app api restory` then joins them.
+    document.setdefault(
+        "story", {"id": article["id"], "first_published_at": article.get("published_at")}
     )
     return document

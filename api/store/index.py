@@ -243,13 +243,14 @@ class ArticleIndex:
         if not bands and not article_ids:
             return []
         body = queries.story_candidates_body(bands, article_ids, size)
-        return [hit["_source"] for hit in self.search(body)["hits"]["hits"]]
+        return [_versioned(hit) for hit in self.search(body)["hits"]["hits"]]
 
     def story_members(self, story_ids: list[str], size: int) -> tuple[int, list[dict[str, Any]]]:
-        """How many articles these stories hold, and the first `size` of them, oldest first."""
+        """How many articles these stories hold, and the first `size` of them, oldest first
+        (each with its `version`, for set_stories)."""
         response = self.search(queries.story_members_body(story_ids, size))
         return response["hits"]["total"]["value"], [
-            hit["_source"] for hit in response["hits"]["hits"]
+            _versioned(hit) for hit in response["hits"]["hits"]
         ]
 
     def story_sizes(self, story_ids: list[str]) -> dict[str, tuple[int, int]]:
@@ -262,31 +263,41 @@ class ArticleIndex:
             for bucket in buckets["buckets"]
         }
 
-    def set_stories(self, stories: dict[str, dict[str, Any]], refresh: str | bool) -> list[str]:
-        """Partial `doc` updates of each article's `story` (no scripts: this node has none).
+    def set_stories(
+        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
+    ) -> list[str]:
+        """Give each article its new `story`, only if it is still at the version it was read at.
 
-        Returns the ids that no longer exist (deleted meanwhile); those are simply skipped.
+        Whole documents are written again (one bulk request), not partial updates: a partial
+        update rebuilds the document from _source, which leaves out the folded search fields.
+        The node runs no scripts, so there is no other way. Returns the ids that changed
+        meanwhile (for the caller to read again); articles deleted meanwhile are skipped.
         """
-        gone: list[str] = []
-        for ok, item in helpers.streaming_bulk(
-            self.client,
-            (
-                {"_op_type": "update", "_index": self.alias, "_id": key, "doc": {"story": story}}
-                for key, story in stories.items()
-            ),
-            chunk_size=500,
-            max_retries=4,
-            raise_on_error=False,
-            refresh=refresh,
-        ):
-            result = item["update"]
-            if not ok:
-                if result.get("status") != 404:
-                    raise ApiError(
-                        _describe_bulk_error(result.get("error")), meta=None, body=result
-                    )
-                gone.append(result["_id"])
-        return gone
+        if not stories:
+            return []
+        current = self.get_many(list(stories))
+        changed = [
+            key
+            for key, (_, version) in stories.items()
+            if key in current and current[key].version != version
+        ]
+        actions = [
+            {
+                "op": "index",
+                "article": {**current[key].article, "story": story},
+                "content_hash": current[key].content_hash or "",
+                "expected": version,
+            }
+            for key, (story, version) in stories.items()
+            if key in current and key not in changed
+        ]
+        for outcome in self.bulk_write(actions, refresh):
+            if outcome.status == 409:
+                changed.append(outcome.id)
+            elif not outcome.ok and outcome.status != 404:
+                # Not an article's fault (a read-only or closed index): the backend's, a 503.
+                raise helpers.BulkIndexError(outcome.error or "story update failed", [outcome])
+        return changed
 
     def find_texts(self, keys: list[str]) -> dict[str, StoredArticle]:
         """text key -> the stored article with that folded text (the oldest if several).
@@ -329,6 +340,12 @@ class ArticleIndex:
 
     def scan(self) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
+
+    def scan_fields(self, fields: list[str]) -> Iterator[dict[str, Any]]:
+        """These fields of every article, each with the `version` it was read at."""
+        query = {"sort": ["_doc"], "_source": {"includes": fields}, "seq_no_primary_term": True}
+        for hit in helpers.scan(self.client, index=self.alias, query=query):
+            yield _versioned(hit)
 
     def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
         document = documents.to_document(article)
@@ -378,6 +395,11 @@ def _stored(hit: Any) -> StoredArticle:
         content_hash=source.get("content_hash"),
         version=_version(hit),
     )
+
+
+def _versioned(hit: Any) -> dict[str, Any]:
+    """A search hit's _source with the `version` it was read at."""
+    return {**hit["_source"], "version": _version(hit)}
 
 
 def _version(answer: Any) -> Version:

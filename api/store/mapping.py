@@ -16,6 +16,7 @@ from typing import Any
 # v2: authors are {name, type} objects (schema.org Person or Organization), not strings.
 # v3: stories (story id, LSH bands, MinHash signature) and the folded-text key of exact copies.
 MAPPING_VERSION = 3
+STORIES_SINCE = 3
 
 _KEYWORD = {"type": "keyword"}
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}

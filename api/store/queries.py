@@ -244,6 +244,7 @@ def story_members_body(story_ids: list[str], size: int) -> dict[str, Any]:
         "query": {"terms": {"story.id": story_ids}},
         "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, TIE_BREAKER],
         "_source": {"includes": ["id", "title", "outlet", "url", "published_at", "story"]},
+        "seq_no_primary_term": True,
     }
 
 
@@ -263,6 +264,7 @@ def story_candidates_body(bands: list[str], article_ids: list[str], size: int) -
             }
         },
         "_source": {"includes": ["id", "published_at", "story", "story_signature"]},
+        "seq_no_primary_term": True,
     }
 
 
