@@ -227,7 +227,7 @@ class ArticleService:
         for _ in range(MAX_WRITE_ATTEMPTS):
             if stored and stored.content_hash == digest:
                 return WriteResult(stored.article, False, stored.version, "unchanged")
-            article = self._stamp(built(), article_key, stored)
+            article = self._stamp_in_story(built(), article_key, stored)
             try:
                 if stored:
                     version = self.index.replace(article, digest, refresh, stored.version)
@@ -253,7 +253,10 @@ class ArticleService:
         built = build_article(payload, self._extract(payload))
         result = self._rewrite(
             article_key,
-            lambda current: (self._stamp(built, article_key, current), input_hash(payload)),
+            lambda current: (
+                self._stamp_in_story(built, article_key, current),
+                input_hash(payload),
+            ),
             stored,
             refresh,
             precondition,
@@ -342,17 +345,22 @@ class ArticleService:
             if not (key in stored and stored[key].content_hash == item[2])
         }
         built = self._extract_all(to_write)
+        stamped = {
+            key: self._stamp(article, key, stored.get(key)) for key, article in built.items()
+        }
+        if self.stories is not None:
+            self.stories.assign(list(stamped.values()))
         created: set[str] = set()
         outcomes: dict[str, BulkOutcome] = {}
         for outcome in self.index.bulk_write(
             [
                 {
                     "op": "index" if key in stored else "create",
-                    "article": self._stamp(article, key, stored.get(key)),
+                    "article": stamped[key],
                     "content_hash": to_write[key][2],
                     "expected": stored[key].version if key in stored else None,
                 }
-                for key, article in built.items()
+                for key in built
             ],
             refresh,
         ):
@@ -370,9 +378,7 @@ class ArticleService:
             if outcome.ok and outcome.status == 201:
                 created.add(outcome.id)
             outcomes[outcome.id] = outcome
-        self._reconcile(
-            [built[key] | {"id": key} for key, outcome in outcomes.items() if outcome.ok], refresh
-        )
+        self._reconcile([stamped[key] for key, outcome in outcomes.items() if outcome.ok], refresh)
         seen: set[str] = set()
         for position, _, key, _ in valid:
             result = results[position]
@@ -483,6 +489,14 @@ class ArticleService:
         }
         # A new text starts as a story of its own; reconciliation then joins it to its copies.
         stamped["story"] = own_story(stamped)
+        return stamped
+
+    def _stamp_in_story(
+        self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
+    ) -> dict[str, Any]:
+        stamped = self._stamp(article, article_key, stored)
+        if self.stories is not None:
+            self.stories.assign([stamped])
         return stamped
 
     def _require(self, article_key: str) -> StoredArticle:

@@ -20,7 +20,7 @@ from typing import Any
 from api.extraction.gazetteer import ancestors, resolve
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
-from api.store.index import ArticleIndex
+from api.store.index import ArticleIndex, StorySize
 from api.textnorm import fold
 from api.web.problems import ProblemError
 
@@ -134,7 +134,10 @@ class SearchService:
         # alone; a collapsed walk therefore pages by offset inside a point-in-time, which keeps
         # the set of stories fixed, so that no story is skipped or repeated.
         if collapsing and cursor:
-            offset = int(cursor["a"][0]) if cursor["a"] else 0
+            after = cursor["a"]
+            if len(after) != 1 or not isinstance(after[0], int) or after[0] < 0:
+                raise _bad_cursor("This cursor does not fit this query.")
+            offset = after[0]
             if offset + per_page > MAX_WINDOW:
                 raise _bad_cursor(f"A walk by story ends after {MAX_WINDOW:,} stories.")
         if (sort == "relevance" or collapsing) and pit_id is None and not counting:
@@ -213,14 +216,22 @@ class SearchService:
     # --- stories -----------------------------------------------------------------------------
 
     def with_story_sizes(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each article's `story` with its size, counted now (one aggregation for all)."""
+        """Each article's `story` with its size, counted now (one aggregation for all). An
+        article not searchable yet (written within the refresh interval) counts too, so that
+        every answer about it tells the same size."""
         ids = sorted({a["story"]["id"] for a in articles if a.get("story")})
-        sizes = self.index.story_sizes(ids)
+        sizes = self.index.story_sizes(ids, [a["id"] for a in articles if a.get("story")])
         for article in articles:
-            if article.get("story"):
-                count, outlets = sizes.get(article["story"]["id"], (1, 1))
-                story_id = article["story"]["id"]
-                article["story"] = {"id": story_id, "articles": count, "outlets": outlets}
+            if not article.get("story"):
+                continue
+            story_id = article["story"]["id"]
+            size = sizes.get(story_id, StorySize(0, frozenset(), frozenset()))
+            count, outlets = size.articles, set(size.outlets)
+            if article["id"] not in size.visible:
+                count += 1
+                if (article.get("outlet") or {}).get("name"):
+                    outlets.add(article["outlet"]["name"])
+            article["story"] = {"id": story_id, "articles": count, "outlets": len(outlets)}
         return articles
 
     def story(self, story_id: str) -> dict[str, Any] | None:

@@ -97,6 +97,52 @@ class StoryKeeper:
         self.index = index
         self.similarity = similarity
 
+    def assign(self, articles: list[dict[str, Any]]) -> None:
+        """Before they are written: give each article the story of the searchable articles it
+        copies (and of the other articles of its batch), so that a copy is usually written
+        into its story at once and nobody reads it as a story of its own meanwhile."""
+        fresh = {article["id"]: article for article in articles}
+        signatures = {
+            key: found.signature
+            for key, article in fresh.items()
+            if (found := fingerprint(story_text(article))) is not None
+        }
+        bands = sorted({band for s in signatures.values() for band in band_keys(s)})
+        candidates = {
+            source["id"]: source
+            for source in self.index.story_candidates(bands, [], MAX_CANDIDATES)
+            if source["id"] not in fresh
+        }
+        components = self._join(signatures, candidates)
+        targets: dict[str, StoryRef] = {}
+        for key, source in candidates.items():
+            root = components.find(key)
+            ref = StoryRef.of(source["story"])
+            targets[root] = min(targets.get(root, ref), ref)
+        for key, article in fresh.items():
+            root = components.find(key)
+            ref = StoryRef.of(own_story(article))
+            targets[root] = min(targets.get(root, ref), ref)
+        for key, article in fresh.items():
+            article["story"] = targets[components.find(key)].as_field()
+
+    def _join(
+        self, signatures: dict[str, np.ndarray], candidates: dict[str, dict[str, Any]]
+    ) -> _Components:
+        """Union-find of the articles whose signatures reach the threshold, pairwise."""
+        components = _Components()
+        stored_signatures = {
+            key: decode_signature(source["story_signature"])
+            for key, source in candidates.items()
+            if source.get("story_signature") and key not in signatures
+        }
+        for key, signature in signatures.items():
+            components.find(key)
+            for other, other_signature in [*stored_signatures.items(), *signatures.items()]:
+                if other != key and _similarity(signature, other_signature) >= self.similarity:
+                    components.join(key, other)
+        return components
+
     def reconcile(
         self, articles: Iterable[dict[str, Any]], refresh: str | bool
     ) -> dict[str, dict[str, Any]]:
@@ -134,16 +180,7 @@ class StoryKeeper:
             source["id"]: source
             for source in self.index.story_candidates(bands, list(written), MAX_CANDIDATES)
         }
-        components = _Components()
-        stored_signatures = {
-            key: decode_signature(source["story_signature"])
-            for key, source in candidates.items()
-            if source.get("story_signature") and key not in written
-        }
-        for key, signature in signatures.items():
-            for other, other_signature in [*stored_signatures.items(), *signatures.items()]:
-                if other != key and _similarity(signature, other_signature) >= self.similarity:
-                    components.join(key, other)
+        components = self._join(signatures, candidates)
         # Every article, written now or stored, in the same component as a written one (a
         # written article not yet visible to search is left to its own writer's reconcile).
         groups: dict[str, list[str]] = {}

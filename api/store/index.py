@@ -57,6 +57,13 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class StorySize:
+    articles: int
+    outlets: frozenset[str]
+    visible: frozenset[str]  # those of the asked-about articles that search already sees
+
+
+@dataclass(frozen=True)
 class BulkOutcome:
     id: str
     ok: bool
@@ -253,14 +260,20 @@ class ArticleIndex:
             _versioned(hit) for hit in response["hits"]["hits"]
         ]
 
-    def story_sizes(self, story_ids: list[str]) -> dict[str, tuple[int, int]]:
-        """story id -> (articles, distinct outlets)."""
+    def story_sizes(self, story_ids: list[str], article_ids: list[str]) -> dict[str, StorySize]:
+        """story id -> its searchable articles, outlets, and which of `article_ids` are among
+        them."""
         if not story_ids:
             return {}
-        buckets = self.search(queries.story_sizes_body(story_ids))["aggregations"]["stories"]
+        body = queries.story_sizes_body(story_ids, article_ids)
+        buckets = self.search(body)["aggregations"]["stories"]["buckets"]
         return {
-            bucket["key"]: (bucket["doc_count"], bucket["outlets"]["value"])
-            for bucket in buckets["buckets"]
+            bucket["key"]: StorySize(
+                articles=bucket["doc_count"],
+                outlets=frozenset(b["key"] for b in bucket["outlets"]["buckets"]),
+                visible=frozenset(b["key"] for b in bucket["visible"]["ids"]["buckets"]),
+            )
+            for bucket in buckets
         }
 
     def set_stories(
@@ -296,7 +309,9 @@ class ArticleIndex:
                 changed.append(outcome.id)
             elif not outcome.ok and outcome.status != 404:
                 # Not an article's fault (a read-only or closed index): the backend's, a 503.
-                raise helpers.BulkIndexError(outcome.error or "story update failed", [outcome])
+                raise helpers.BulkIndexError(
+                    outcome.error or "story update failed", [{"id": outcome.id}]
+                )
         return changed
 
     def find_texts(self, keys: list[str]) -> dict[str, StoredArticle]:

@@ -221,8 +221,13 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]
     return facets
 
 
-def story_sizes_body(story_ids: list[str]) -> dict[str, Any]:
-    """Articles and distinct outlets of each of these stories, in one aggregation."""
+# Outlets listed per story when counting them exactly.
+MAX_STORY_OUTLETS = 1_000
+
+
+def story_sizes_body(story_ids: list[str], article_ids: list[str]) -> dict[str, Any]:
+    """Articles and outlets of each of these stories, and which of `article_ids` are already
+    searchable (an article written within the refresh interval is not yet), in one request."""
     return {
         "size": 0,
         "track_total_hits": False,
@@ -230,7 +235,13 @@ def story_sizes_body(story_ids: list[str]) -> dict[str, Any]:
         "aggs": {
             "stories": {
                 "terms": {"field": "story.id", "size": len(story_ids)},
-                "aggs": {"outlets": {"cardinality": {"field": "outlet.name"}}},
+                "aggs": {
+                    "outlets": {"terms": {"field": "outlet.name", "size": MAX_STORY_OUTLETS}},
+                    "visible": {
+                        "filter": {"ids": {"values": article_ids}},
+                        "aggs": {"ids": {"terms": {"field": "id", "size": len(article_ids)}}},
+                    },
+                },
             }
         },
     }

@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from api import create_app
+from api.services.search import encode_cursor
 from tests.conftest import ES_URL
 from tests.integration.test_concurrency import call, race
 from tests.support.gunicorn import gunicorn
@@ -223,3 +224,10 @@ def test_restory_joins_copies_after_the_threshold_is_lowered(index_prefix):
     assert {story_of(usual.test_client(), key)["id"] for key in ids} == {min(ids)}
     again = usual.test_cli_runner().invoke(args=["restory"])
     assert "3 articles: 0 moved" in again.output
+
+
+def test_a_forged_collapsed_cursor_is_a_400(client):
+    forged = encode_cursor({"collapse": "story", "sort": "-published_at"}, ["x"], None)
+    response = client.get("/articles", query_string={"cursor": forged})
+    assert response.status_code == 400
+    assert response.get_json()["errors"]["cursor"]
