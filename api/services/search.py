@@ -19,7 +19,7 @@ from typing import Any
 
 from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
-from api.extraction.gazetteer import ancestors, resolve
+from api.extraction.gazetteer import ancestors, region_records
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
 from api.store.index import ArticleIndex
@@ -46,7 +46,7 @@ def region_lookup_keys(value: str) -> tuple[str, ...]:
     code matches its regions and cities.
     """
     keys = [fold(value)]
-    keys += [fold(record["code"]) for record in resolve(value) if record.get("code")]
+    keys += [fold(record["code"]) for record in region_records(value) if record.get("code")]
     return tuple(dict.fromkeys(keys))
 
 
