@@ -519,7 +519,7 @@ class DirectRunner:
         if kind == "autocomplete":
             return 200, self.search_service.list_entities("people", 20, args["prefix"], None)
         loaded = self.schema.load(args)
-        return 200, self.search_service.search(loaded, explicit=set(args))
+        return 200, self.search_service.search(loaded)
 
 
 def cpu_use(watch: dict[str, list[int]]) -> dict[str, float]:

@@ -31,8 +31,8 @@ from typing import Any
 
 import numpy as np
 
+from api.errors import Conflict
 from api.extraction.fingerprint import band_keys, decode_signature, fingerprint, story_text
-from api.store import VersionConflict
 from api.store.index import ArticleIndex, Version
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
@@ -166,7 +166,7 @@ class StoryKeeper:
             moved.update({key: story for key, (story, _) in moves.items() if key not in changed})
             if not changed:
                 return moved
-        raise VersionConflict("stories of " + ", ".join(sorted(written)))
+        raise Conflict("The stories of " + ", ".join(sorted(written)) + " kept changing.")
 
     def _moves(
         self,

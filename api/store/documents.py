@@ -16,26 +16,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from api.entities import ENTITY_KINDS
 from api.extraction.fingerprint import fingerprint, story_text
 from api.textnorm import fold
 
 SEPARATOR = "|"
-ENTITY_FIELDS = {
-    "people": "people_entities",
-    "authors": "author_entities",
-    "organizations": "organization_entities",
-    "outlets": "outlet_entities",
-    "regions": "region_entities",
-}
+ENTITY_FIELDS = {kind.name: kind.entity_field for kind in ENTITY_KINDS}
+KEY_FIELDS = {kind.name: kind.key_field for kind in ENTITY_KINDS}
+FOCUS_REGION_KEYS = "focus_region_keys"
 DERIVED_FIELDS = (
     "title_folded",
     "text_folded",
-    "person_keys",
-    "author_keys",
-    "outlet_keys",
-    "organization_keys",
-    "region_keys",
-    "focus_region_keys",
+    *KEY_FIELDS.values(),
+    FOCUS_REGION_KEYS,
     "story_bands",
     "story_signature",
     "text_key",
@@ -168,7 +161,7 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
     )
     # Articles stored before stories existed (mapping v2) start as stories of their own;
     # `flask --app api restory` then joins them.
-    document.setdefault(
-        "story", {"id": article["id"], "first_published_at": article.get("published_at")}
-    )
+    if article.get("id"):
+        own = {"id": article["id"], "first_published_at": article.get("published_at")}
+        document.setdefault("story", own)
     return document

@@ -14,13 +14,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import (
+    ApiError,
+    ConflictError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
 
 from api.config import Settings
+from api.errors import Conflict
 from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
-    VersionConflict,
     documents,
     make_client,
     queries,
@@ -152,7 +159,7 @@ class ArticleIndex:
         return {doc["_id"]: _stored(doc) for doc in response["docs"] if doc.get("found")}
 
     def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> Version:
-        """Store a new article; raises VersionConflict when the id exists already."""
+        """Store a new article; raises Conflict when the id exists already."""
         return self._write(article, content_hash, refresh, op_type="create")
 
     def replace(
@@ -162,7 +169,7 @@ class ArticleIndex:
         refresh: str | bool,
         expected: Version,
     ) -> Version:
-        """Overwrite an article only if it is still at `expected`; else VersionConflict (also
+        """Overwrite an article only if it is still at `expected`; else Conflict (also
         when it was deleted meanwhile)."""
         return self._write(article, content_hash, refresh, **expected.condition())
 
@@ -179,7 +186,7 @@ class ArticleIndex:
                 **condition,
             )
         except ConflictError:
-            raise VersionConflict(article["id"]) from None
+            raise Conflict(article["id"]) from None
         return _version(response)
 
     def delete(self, article_id: str, refresh: str | bool, expected: Version | None = None) -> bool:
@@ -194,7 +201,7 @@ class ArticleIndex:
         except NotFoundError:
             return False
         except ConflictError:
-            raise VersionConflict(article_id) from None
+            raise Conflict(article_id) from None
         return True
 
     def bulk_write(
@@ -370,7 +377,11 @@ class ArticleIndex:
     # --- migration ---------------------------------------------------------------------------
 
     def reindex_into(self, version: int) -> int:
-        """Copy every article into `articles-v{version}` and move the alias there atomically."""
+        """Copy every article into `articles-v{version}` and move the alias there atomically.
+
+        If anything fails after the target was created, the target is deleted again: left
+        half-built, the next run could not create it, and nothing should ever read it.
+        """
         target = self.concrete_name(version)
         old_indices = list(self.client.indices.get_alias(name=self.alias).body)
         self.refresh()  # the copy must see every write acknowledged so far
@@ -379,6 +390,14 @@ class ArticleIndex:
             settings=index_settings(self.settings.es_shards, self.settings.es_replicas, "-1"),
             mappings=MAPPING,
         )
+        try:
+            return self._fill_and_swap(target, old_indices)
+        except BaseException:
+            self._drop_unless_live(target)
+            raise
+
+    def _fill_and_swap(self, target: str, old_indices: list[str]) -> int:
+        """Bulk-copy every article into `target` (refreshes off), then move the alias to it."""
         copied, _ = helpers.bulk(
             self.client,
             (
@@ -400,6 +419,15 @@ class ArticleIndex:
         swap.append({"add": {"index": target, "alias": self.alias, "is_write_index": True}})
         self.client.indices.update_aliases(actions=swap)
         return copied
+
+    def _drop_unless_live(self, target: str) -> None:
+        """Delete a failed reindex's target, unless the alias moved to it after all (an alias
+        swap that timed out on the client may still have happened on the node)."""
+        try:
+            if not self.client.indices.exists_alias(name=self.alias, index=target):
+                self.client.indices.delete(index=target, ignore_unavailable=True)
+        except (ApiError, TransportError) as error:
+            log.error("could not delete the half-built index %s: %s", target, error)
 
 
 def _stored(hit: Any) -> StoredArticle:

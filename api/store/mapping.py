@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.entities import ENTITY_KINDS
+from api.store.documents import FOCUS_REGION_KEYS
+
 # v2: authors are {name, type} objects (schema.org Person or Organization), not strings.
 # v3: stories (story id, LSH bands, MinHash signature) and the folded-text key of exact copies.
 MAPPING_VERSION = 3
@@ -80,19 +83,11 @@ MAPPING: dict[str, Any] = {
         # sha256 of the folded text: a URL-less post of a stored text is that article.
         "text_key": _KEYWORD,
         # Folded lookup keys, written by api.store.documents: filters match these exactly.
-        "person_keys": _KEYWORD,
-        "author_keys": _KEYWORD,
-        "outlet_keys": _KEYWORD,
-        "organization_keys": _KEYWORD,
-        "region_keys": _KEYWORD,
-        "focus_region_keys": _KEYWORD,
+        **{kind.key_field: _KEYWORD for kind in ENTITY_KINDS},
+        FOCUS_REGION_KEYS: _KEYWORD,
         # "folded name|...|Display" per entity: one terms aggregation yields a facet or an
         # entity list with counts, and an `include` regex on the folded head does autocomplete.
-        "people_entities": _KEYWORD,
-        "author_entities": _KEYWORD,
-        "organization_entities": _KEYWORD,
-        "outlet_entities": _KEYWORD,
-        "region_entities": _KEYWORD,
+        **{kind.entity_field: _KEYWORD for kind in ENTITY_KINDS},
     },
 }
 

@@ -11,6 +11,8 @@ from typing import Any
 from api.store.documents import (
     DERIVED_FIELDS,
     ENTITY_FIELDS,
+    FOCUS_REGION_KEYS,
+    KEY_FIELDS,
     parse_entity,
     region_entity_fields,
 )
@@ -22,6 +24,9 @@ TITLE_BOOST = 3
 SUMMARY_EXCLUDES = [*DERIVED_FIELDS, "content_hash", "provenance"]
 TIE_BREAKER = {"id": "asc"}
 DATE_FORMAT = "yyyy-MM-dd"
+# How long a point-in-time outlives its last page: a cursor idle for longer has expired.
+PIT_KEEP_ALIVE_MINUTES = 5
+PIT_KEEP_ALIVE = f"{PIT_KEEP_ALIVE_MINUTES}m"
 _FACET_FIELDS = {"published_at": "published_at", **ENTITY_FIELDS}
 
 
@@ -29,13 +34,9 @@ _FACET_FIELDS = {"published_at": "published_at", **ENTITY_FIELDS}
 class Filters:
     """The filters of a search, already folded and, for regions, expanded to lookup keys."""
 
-    people: tuple[str, ...] = ()
-    # One tuple of alternative keys per requested region: any key of each must match.
-    regions: tuple[tuple[str, ...], ...] = ()
-    focus: bool = False
-    author: str | None = None
-    outlet: str | None = None
-    organizations: tuple[str, ...] = ()
+    # (entity kind, alternative keys) per requested value: any key of each must match.
+    entities: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    focus: bool = False  # regions match only the article's focus regions
     language: str | None = None
     published_from: dt.date | None = None
     published_to: dt.date | None = None
@@ -66,14 +67,15 @@ class SearchSpec:
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
-    clauses: list[dict[str, Any]] = [{"term": {"person_keys": person}} for person in filters.people]
-    region_field = "focus_region_keys" if filters.focus else "region_keys"
-    clauses += [{"terms": {region_field: list(keys)}} for keys in filters.regions]
-    clauses += [{"term": {"organization_keys": org}} for org in filters.organizations]
-    if filters.author:
-        clauses.append({"term": {"author_keys": filters.author}})
-    if filters.outlet:
-        clauses.append({"term": {"outlet_keys": filters.outlet}})
+    clauses: list[dict[str, Any]] = []
+    for kind, keys in filters.entities:
+        field = KEY_FIELDS[kind]
+        if kind == "regions" and filters.focus:
+            field = FOCUS_REGION_KEYS
+        if len(keys) == 1:
+            clauses.append({"term": {field: keys[0]}})
+        else:
+            clauses.append({"terms": {field: list(keys)}})
     if filters.language:
         clauses.append({"term": {"language": filters.language}})
     if filters.published_from or filters.published_to:
@@ -187,7 +189,7 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
     if spec.highlight and spec.q and spec.q.strip():
         body["highlight"] = highlight_clause(spec.q, spec.highlight)
     if spec.pit_id:
-        body["pit"] = {"id": spec.pit_id, "keep_alive": "5m"}
+        body["pit"] = {"id": spec.pit_id, "keep_alive": PIT_KEEP_ALIVE}
     return body
 
 
@@ -334,12 +336,10 @@ def entity_list_body(
     return {"size": 0, "track_total_hits": False, "aggs": {"entities": {"terms": terms}}}
 
 
-def entity_detail_body(
-    key_field: str, keys: list[str], co_size: int, latest: int
-) -> dict[str, Any]:
+def entity_detail_body(kind: str, keys: list[str], co_size: int, latest: int) -> dict[str, Any]:
     """Everything known about one entity: its variants, co-mentions and latest articles."""
     return {
-        "query": {"bool": {"filter": [{"terms": {key_field: keys}}]}},
+        "query": {"bool": {"filter": [{"terms": {KEY_FIELDS[kind]: keys}}]}},
         "size": latest,
         "sort": sort_clause("-published_at"),
         "_source": {"excludes": [*SUMMARY_EXCLUDES, "text"]},

@@ -8,14 +8,15 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
+from werkzeug.datastructures import ETags
 from werkzeug.http import quote_etag
 
-from api.services.articles import Precondition
+from api.services.articles import ANY_VERSION, Precondition
 from api.store.index import Version
 from api.views import problem_responses
 from api.web.context import article_service, search_service, settings
 from api.web.media import JSON_TYPES, require_media_type
-from api.web.problems import ProblemError, field_messages
+from api.web.problems import ProblemError
 from schemas.articles import (
     ETAG_RESPONSE_HEADER,
     IF_MATCH_HEADER,
@@ -27,6 +28,7 @@ from schemas.articles import (
     BatchResultSchema,
     WriteArgsSchema,
 )
+from schemas.common import field_messages
 from schemas.search import ArticleQueryArgsSchema, SearchResultSchema
 
 blp = Blueprint("articles", __name__, url_prefix="/articles", description="Stored articles")
@@ -39,7 +41,19 @@ def problems(*statuses: int) -> Any:
 
 
 def precondition() -> Precondition:
-    return Precondition(if_match=request.if_match, if_none_match=request.if_none_match)
+    """The request's If-Match (strong tags only) and If-None-Match (weak ones too)."""
+    return Precondition(
+        if_match=_tags(request.if_match, include_weak=False),
+        if_none_match=_tags(request.if_none_match, include_weak=True),
+    )
+
+
+def _tags(header: ETags, include_weak: bool) -> frozenset[str] | None:
+    if not header:
+        return None
+    if header.star_tag:
+        return frozenset({ANY_VERSION})
+    return frozenset(header.as_set(include_weak=include_weak))
 
 
 def etag(version: Version) -> dict[str, str]:
@@ -88,7 +102,7 @@ def search_articles(args: dict[str, Any]) -> Response:
     date, facets, highlights, and page or cursor paging."""
     # Answered as is: the hits are stored, already validated documents, and a schema dump would
     # cost a quarter of the service's own time per search (bench/README.md).
-    return jsonify(search_service().search(args, explicit=set(request.args)))
+    return jsonify(search_service().search(args))
 
 
 @blp.route("/batch", methods=["POST"])

@@ -10,7 +10,7 @@ from api.extraction.corenlp import languages
 from api.store import BACKEND_ERRORS, server_version
 from api.views import problem_responses
 from api.web.context import article_index, ner_engine
-from api.web.problems import RETRY_AFTER_SECONDS, ProblemError
+from api.web.problems import ProblemError
 from schemas.health import HealthSchema, ReadySchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")
@@ -53,6 +53,4 @@ def ready() -> dict[str, Any]:
 
 
 def _not_ready(detail: str) -> ProblemError:
-    return ProblemError(
-        503, detail, kind="not-ready", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
-    )
+    return ProblemError(503, detail, kind="not-ready")

@@ -8,7 +8,6 @@ from flask_smorest import Blueprint
 
 from api.views import problem_responses
 from api.web.context import search_service
-from api.web.problems import ProblemError
 from schemas.articles import StoryDetailSchema
 
 blp = Blueprint("stories", __name__, description="Syndicated copies of one article")
@@ -19,7 +18,4 @@ blp = Blueprint("stories", __name__, description="Syndicated copies of one artic
 @problem_responses(blp, 404, 503)
 def get_story(story_id: str) -> dict[str, Any]:
     """A story's articles (first publication first) and the outlets that ran it."""
-    story = search_service().story(story_id)
-    if story is None:
-        raise ProblemError(404, f"No story with id {story_id!r}.", kind="not-found")
-    return story
+    return search_service().story(story_id)

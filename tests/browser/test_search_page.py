@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,9 +23,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from api import create_app
 from api.services.search import decode_cursor
-from tests.conftest import ES_URL
+from tests.conftest import build_app, isolated_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -63,15 +61,12 @@ def serving(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def base_url(es: Elasticsearch) -> Iterator[str]:
     """The real app with the seeds loaded through the ingest command, served over HTTP."""
-    prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
-    try:
+    with isolated_prefix(es) as prefix:
+        app = build_app(prefix, log_level="WARNING")
         loaded = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
         assert loaded.exit_code == 0, loaded.output
         with serving(app) as url:
             yield url
-    finally:
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
 
 
 @pytest.fixture(scope="module")

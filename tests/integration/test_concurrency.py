@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import random
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ES_URL
+from tests.conftest import ES_URL, isolated_prefix
 from tests.support.gunicorn import gunicorn
 
 THREADS = 8
@@ -29,10 +28,11 @@ TEXT = "Mayor Ana Lima opened a bridge in Porto on Friday. Lima said it cost 40 
 
 @pytest.fixture(scope="module")
 def base_url(es):
-    prefix = f"test-race-{uuid.uuid4().hex[:8]}-"
-    with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="3") as url:
+    with (
+        isolated_prefix(es, "test-race") as prefix,
+        gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="3") as url,
+    ):
         yield url
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
 
 
 def race(calls: list[Callable[[requests.Session], Any]]) -> list[Any]:

@@ -8,7 +8,6 @@ names every mismatch, so the manifest is never weakened to make it pass.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from flask import Flask
 
-from api import create_app
 from api.cli import SUFFIXES, read_articles
 from api.services.articles import article_id
-from tests.conftest import ES_URL
+from tests.conftest import build_app, isolated_prefix
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 MANIFEST_FILE = SEEDS / "expected.json"
@@ -56,14 +54,11 @@ def is_iso_code(code: str) -> bool:
 @pytest.fixture(scope="module")
 def seeded(es: Elasticsearch) -> Iterator[Flask]:
     """One app whose index holds the seeds, loaded once through `flask --app api ingest seeds/`."""
-    prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
-    result = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
-    try:
+    with isolated_prefix(es) as prefix:
+        app = build_app(prefix, log_level="WARNING")
+        result = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
         assert result.exit_code == 0, result.output
         yield app
-    finally:
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
 
 
 def stored_article(app: Flask, path: Path) -> dict[str, Any]:

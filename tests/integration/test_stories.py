@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import requests
 
-from api import create_app
 from api.services.search import encode_cursor
-from tests.conftest import ES_URL
+from tests.conftest import ES_URL, build_app, isolated_prefix
 from tests.integration.test_concurrency import call, race
 from tests.support.gunicorn import gunicorn
 from tests.support.stories import TOPICS, copy_of, story_text
@@ -178,10 +175,11 @@ def test_collapse_story_walks_one_article_per_story_with_a_cursor(client):
 
 @pytest.fixture(scope="module")
 def served(es):
-    prefix = f"test-stories-{uuid.uuid4().hex[:8]}-"
-    with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="3") as url:
+    with (
+        isolated_prefix(es, "test-stories") as prefix,
+        gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="3") as url,
+    ):
         yield url
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
 
 
 @pytest.mark.parametrize("round_number", range(3))
@@ -205,9 +203,7 @@ def test_copies_posted_concurrently_end_in_one_story(served, round_number):
 
 
 def test_restory_joins_copies_after_the_threshold_is_lowered(index_prefix):
-    strict = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, log_level="WARNING", story_similarity=0.99
-    )
+    strict = build_app(index_prefix, story_similarity=0.99)
     articles = [
         {"url": f"https://r{n}.example/x", "text": copy_of(story_text(0), n)} for n in (1, 2, 3)
     ]
@@ -217,7 +213,7 @@ def test_restory_joins_copies_after_the_threshold_is_lowered(index_prefix):
     ids = [item["id"] for item in answer.get_json()["items"]]
     assert len({story_of(strict.test_client(), key)["id"] for key in ids}) == 3
 
-    usual = create_app(es_url=ES_URL, es_index_prefix=index_prefix, log_level="WARNING")
+    usual = build_app(index_prefix)
     result = usual.test_cli_runner().invoke(args=["restory"])
     assert result.exit_code == 0, result.output
     assert "3 articles: 2 moved to another story" in result.output
