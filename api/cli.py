@@ -109,7 +109,7 @@ def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
 def reindex_command() -> None:
     """Move every article into the index of the current mapping version, then swap the alias."""
     index = article_index()
-    current = sorted(index.client.indices.get_alias(name=index.alias).body)
+    current = index.concrete_indices()
     target = index.concrete_name(MAPPING_VERSION)
     if current == [target]:
         click.echo(f"{index.alias} already points at {target}; nothing to do")

@@ -31,6 +31,7 @@ from api.store import (
     documents,
     make_client,
     queries,
+    server_version,
 )
 from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
 
@@ -116,6 +117,19 @@ class ArticleIndex:
             return False
         log.info("created index %s behind alias %s", self.concrete_name(), self.alias)
         return True
+
+    def status(self) -> dict[str, str]:
+        """What /ready reports: the node's version, the alias's health and its name."""
+        health = self.client.cluster.health(index=self.alias)
+        return {
+            "version": server_version(self.client),
+            "cluster_status": health["status"],
+            "alias": self.alias,
+        }
+
+    def concrete_indices(self) -> list[str]:
+        """The concrete indices behind the alias, by name."""
+        return sorted(self.client.indices.get_alias(name=self.alias).body)
 
     def alias_exists(self) -> bool:
         return bool(self.client.indices.exists_alias(name=self.alias))
@@ -383,7 +397,7 @@ class ArticleIndex:
         half-built, the next run could not create it, and nothing should ever read it.
         """
         target = self.concrete_name(version)
-        old_indices = list(self.client.indices.get_alias(name=self.alias).body)
+        old_indices = self.concrete_indices()
         self.refresh()  # the copy must see every write acknowledged so far
         self.client.indices.create(
             index=target,
