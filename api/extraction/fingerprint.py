@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 
 from api.textnorm import fold
 
@@ -98,8 +98,8 @@ def fingerprint(text: str) -> Fingerprint | None:
     if not grams:
         return None
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME)
-    minhash.update_batch(sorted(grams))
-    values = LeanMinHash(minhash).hashvalues.astype(np.uint32)
+    minhash.update_batch(list(grams))
+    values = minhash.hashvalues.astype(np.uint32)
     return Fingerprint(signature=values, bands=band_keys(values))
 
 
