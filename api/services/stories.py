@@ -3,13 +3,18 @@
 Every article carries `story: {id, first_published_at}`. A story's id is the id of its first
 article: the earliest `published_at` (articles without one come last), then the smallest id.
 
-Reconciled on write. An article is written as a story of its own; then `reconcile` makes the
-index searchable (one refresh per call: per batch, or per single write), finds the candidates
-(one terms query on the LSH bands, see api.extraction.fingerprint), keeps those whose estimated
-similarity reaches the threshold, and moves every article of the stories so joined to the one
-whose first article comes first, with partial `doc` updates (the node runs no scripts). A story
-only ever moves to an earlier one, so two writers racing on copies of one story converge: of two
-concurrent writes, at least the later refresh sees both, and its writer joins them.
+Assigned before the write, reconciled after it. `assign` gives each new article the story of
+the searchable articles it copies (one terms query on the LSH bands, see
+api.extraction.fingerprint, then the estimated similarity against the threshold) and of the
+copies in its own batch, so a copy is usually written into its story at once. `reconcile` then
+makes the index searchable (one refresh per call: per batch, or per single write), queries the
+candidates again, and moves every article of the stories so joined to the one whose first
+article comes first, with whole-document bulk writes conditional on the version read (the node
+runs no scripts, and a partial update would drop the fields _source leaves out). A story only
+ever moves to an earlier one, and a move that lost a race is computed again, so writers racing
+on copies of one story converge: of two concurrent writes, at least the later refresh sees
+both, and its writer joins them. A story larger than MAX_CANDIDATES articles is moved only in
+part by one reconciliation; `restory` finishes it.
 
 Deleting or replacing an article never renames a story: the articles that remain keep its id
 (and `GET /stories/{id}` still answers), even when the article it is named after is gone or was
