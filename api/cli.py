@@ -14,8 +14,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from api.store.mapping import MAPPING_VERSION
-from api.web.context import article_index, article_service, job_service
+from api.store.mapping import MAPPING_VERSION, STORIES_SINCE
+from api.web.context import article_index, article_service, job_service, story_keeper
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
@@ -161,15 +161,26 @@ def _ingest_async(files: list[Path]) -> None:
 def reindex_command() -> None:
     """Move every article into the index of the current mapping version, then swap the alias."""
     index = article_index()
-    current = sorted(index.client.indices.get_alias(name=index.alias).body)
+    current = index.concrete_indices()
     target = index.concrete_name(MAPPING_VERSION)
     if current == [target]:
         click.echo(f"{index.alias} already points at {target}; nothing to do")
         return
     copied = index.reindex_into(MAPPING_VERSION)
     click.echo(f"copied {copied} articles from {', '.join(current)} into {target}")
+    if MAPPING_VERSION == STORIES_SINCE and any(name.endswith("-v2") for name in current):
+        click.echo("articles from before stories are stories of their own: run `restory`")
+
+
+@click.command("restory")
+@with_appcontext
+def restory_command() -> None:
+    """Recompute every story (after a STORY_SIMILARITY change, or a reindex from mapping v2)."""
+    articles, moved = story_keeper().restory()
+    click.echo(f"{articles} articles: {moved} moved to another story")
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(restory_command)

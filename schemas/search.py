@@ -13,6 +13,7 @@ from schemas.articles import (
     OutletSchema,
     PersonSchema,
     RegionSchema,
+    StorySchema,
 )
 
 SORTS = ("relevance", "-published_at", "published_at")
@@ -125,6 +126,13 @@ class ArticleQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-t
         metadata={"description": "Bucket size of the published_at facet"},
     )
     fields_ = CommaSeparated(("text",), data_key="fields", attribute="fields")
+    collapse = fields.String(
+        validate=validate.OneOf(["story"]),
+        metadata={
+            "description": "story: one article per story (its best match), with the story's "
+            "size; facets then also count stories"
+        },
+    )
 
     @validates_schema
     def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -161,11 +169,13 @@ class ArticleSummarySchema(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     highlights = fields.Nested(HighlightsSchema)
+    story = fields.Nested(StorySchema)
 
 
 class FacetValueSchema(Schema):
     value = fields.String(required=True)
     count = fields.Integer(required=True)
+    stories = fields.Integer(metadata={"description": "Distinct stories; with collapse=story"})
     code = fields.String(allow_none=True, metadata={"description": "Regions only"})
     type = fields.String(
         metadata={"description": "Regions: their kind; authors: person or organization"}
@@ -185,6 +195,7 @@ FacetsSchema = Schema.from_dict(
 
 class SearchResultSchema(Schema):
     total = fields.Nested(TotalSchema, required=True)
+    stories = fields.Integer(metadata={"description": "Matching stories; with collapse=story"})
     items = fields.List(fields.Nested(ArticleSummarySchema), required=True)
     facets = fields.Nested(FacetsSchema)
     next_cursor = fields.String(

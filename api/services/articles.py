@@ -34,6 +34,8 @@ from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
 from api.services.metrics import ServiceMetrics
+from api.services.stories import StoryKeeper, own_story
+from api.store.documents import text_key
 from api.store.index import ArticleIndex, BulkOutcome, StoredArticle, Version
 from api.textnorm import fold
 from schemas.articles import ArticleInSchema
@@ -161,12 +163,15 @@ class ArticleService:
         ner: CoreNLPEngine,
         limits: dict[str, int],
         metrics: ServiceMetrics,
+        stories: StoryKeeper | None = None,
     ) -> None:
-        """limits: the largest `text` and `html` accepted, in UTF-8 bytes."""
+        """limits: the largest `text` and `html` accepted, in UTF-8 bytes; stories: None only
+        to measure what stories cost."""
         self.index = index
         self.ner = ner
         self.limits = limits
         self.metrics = metrics
+        self.stories = stories
 
     def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
         with self.metrics.extraction_seconds.time():
@@ -199,6 +204,9 @@ class ArticleService:
         self.check_size(payload)
         article_key = article_id(payload)
         stored = self.index.get(article_key)
+        if stored is None and (copy := self._exact_copy(payload)) is not None:
+            precondition.check(copy)
+            return WriteResult(copy.article, False, copy.version, "unchanged")
         precondition.check(stored)
         result = self._store(
             article_key,
@@ -208,8 +216,28 @@ class ArticleService:
             refresh,
             precondition,
         )
+        if result.outcome != "unchanged":
+            self._reconcile([result.article], refresh)
         self.metrics.count_articles(result.outcome)
         return result
+
+    def _exact_copy(self, payload: dict[str, Any]) -> StoredArticle | None:
+        """The stored article a URL-less text is, whatever its URL: the same folded text.
+
+        With a URL each publication stays its own record (and joins the story instead).
+        """
+        if payload.get("url") or not payload.get("text"):
+            return None
+        return self.index.find_texts([text_key(payload["text"])]).get(text_key(payload["text"]))
+
+    def _reconcile(self, articles: list[dict[str, Any]], refresh: str) -> None:
+        """Join the written articles to their stories; their `story` shows where they ended."""
+        if self.stories is None or not articles:
+            return
+        moves = self.stories.reconcile(articles, refresh)
+        for article in articles:
+            if article["id"] in moves:
+                article["story"] = moves[article["id"]]
 
     def _store(
         self,
@@ -224,7 +252,7 @@ class ArticleService:
         for _ in range(MAX_WRITE_ATTEMPTS):
             if stored and stored.content_hash == digest:
                 return WriteResult(stored.article, False, stored.version, "unchanged")
-            article = self._stamp(built(), article_key, stored)
+            article = self._stamp_in_story(built(), article_key, stored)
             try:
                 if stored:
                     version = self.index.replace(article, digest, refresh, stored.version)
@@ -250,11 +278,15 @@ class ArticleService:
         built = build_article(payload, self._extract(payload))
         result = self._rewrite(
             article_key,
-            lambda current: (self._stamp(built, article_key, current), input_hash(payload)),
+            lambda current: (
+                self._stamp_in_story(built, article_key, current),
+                input_hash(payload),
+            ),
             stored,
             refresh,
             precondition,
         )
+        self._reconcile([result.article], refresh)
         self.metrics.count_articles("updated")
         return result
 
@@ -321,6 +353,7 @@ class ArticleService:
         items = [self._batch_item(position, raw) for position, raw in enumerate(raw_items)]
         valid = [item for item in items if item.status == 0]
         stored = self.index.get_many(list(dict.fromkeys(item.id for item in valid)))
+        self._resolve_exact_copies(valid, stored)
         # The last item for an id is the one written; earlier ones share its outcome.
         last_for_id = {item.id: item for item in valid}
         to_write = {
@@ -366,6 +399,23 @@ class ArticleService:
         stored = self.index.get_many(list(dict.fromkeys(keys)))
         return {key: stored[key].content_hash if key in stored else None for key in keys}
 
+    def _resolve_exact_copies(
+        self, valid: list[BatchItem], stored: dict[str, StoredArticle]
+    ) -> None:
+        """URL-less items whose text is stored under another id become that article, unchanged."""
+        keys = {
+            item.position: text_key(item.payload["text"])
+            for item in valid
+            if item.id not in stored and not item.payload.get("url") and item.payload.get("text")
+        }
+        copies = self.index.find_texts(sorted(set(keys.values())))
+        for item in valid:
+            copy = copies.get(keys.get(item.position, ""))
+            if copy is not None:
+                item.id = copy.article["id"]
+                stored[item.id] = copy
+                item.digest = copy.content_hash or ""
+
     def _batch_item(self, position: int, raw: Any) -> BatchItem:
         """Validate one raw item: a failed item carries its status and errors already."""
         item = BatchItem(position)
@@ -392,16 +442,21 @@ class ArticleService:
         refresh: str,
     ) -> dict[str, BulkOutcome]:
         """Write the built articles in bulk, each conditional on the version it was built on."""
+        stamped = {
+            key: self._stamp(article, key, stored.get(key)) for key, article in built.items()
+        }
+        if self.stories is not None:
+            self.stories.assign(list(stamped.values()))
         outcomes: dict[str, BulkOutcome] = {}
         for outcome in self.index.bulk_write(
             [
                 {
                     "op": "index" if key in stored else "create",
-                    "article": self._stamp(article, key, stored.get(key)),
+                    "article": stamped[key],
                     "content_hash": to_write[key].digest,
                     "expected": stored[key].version if key in stored else None,
                 }
-                for key, article in built.items()
+                for key in built
             ],
             refresh,
         ):
@@ -417,6 +472,7 @@ class ArticleService:
                 )
                 outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
             outcomes[outcome.id] = outcome
+        self._reconcile([stamped[key] for key, outcome in outcomes.items() if outcome.ok], refresh)
         return outcomes
 
     def _extract_all(self, to_write: dict[str, BatchItem]) -> dict[str, dict[str, Any]]:
@@ -457,12 +513,23 @@ class ArticleService:
         self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
     ) -> dict[str, Any]:
         now = _now()
-        return {
+        stamped = {
             "id": article_key,
             **article,
             "created_at": stored.article.get("created_at", now) if stored else now,
             "updated_at": now,
         }
+        # A new text starts as a story of its own; reconciliation then joins it to its copies.
+        stamped["story"] = own_story(stamped)
+        return stamped
+
+    def _stamp_in_story(
+        self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
+    ) -> dict[str, Any]:
+        stamped = self._stamp(article, article_key, stored)
+        if self.stories is not None:
+            self.stories.assign([stamped])
+        return stamped
 
     def _require(self, article_key: str) -> StoredArticle:
         stored = self.index.get(article_key)

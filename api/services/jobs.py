@@ -105,6 +105,26 @@ def _is_unavailable(error: Exception) -> bool:
     return isinstance(error, BACKEND_ERRORS) and classify(error) is Failure.UNAVAILABLE
 
 
+def _classify(
+    item: dict[str, Any],
+    identity: tuple[str, str] | None,
+    before: dict[str, str | None],
+    seen: set[str],
+) -> str:
+    """created, updated or unchanged: a stored item judged against what was stored before the
+    chunk's first attempt, so that a redelivered chunk counts what it wrote the first time."""
+    key, digest = item["id"], identity[1] if identity else ""
+    if key in seen:
+        return "unchanged"  # a repeat within the chunk: the same article again
+    if item["status"] == 201:
+        return "created"
+    if key not in before:
+        return "unchanged"  # resolved to an exact copy stored under another id
+    if before[key] is None:
+        return "created"  # by an earlier attempt of this chunk
+    return "unchanged" if before[key] == digest else "updated"
+
+
 class JobService:
     def __init__(
         self, store: JobStore, broker: JobBroker, articles: ArticleService, settings: Settings
@@ -365,14 +385,8 @@ class JobService:
                     failure["id"] = item["id"]
                 failures.append(failure)
                 continue
-            key, digest = identities[position] or ("", "")
-            if key in seen or before.get(key) == digest:
-                counts["unchanged"] += 1
-            elif before.get(key) is None:
-                counts["created"] += 1
-            else:
-                counts["updated"] += 1
-            seen.add(key)
+            counts[_classify(item, identities[position], before, seen)] += 1
+            seen.add(item["id"])
         self._finish(record, {**outcome, **counts, "state": "done", "failures": failures})
 
     def _finish_lost(

@@ -19,10 +19,10 @@ from typing import Any
 
 from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
-from api.extraction.gazetteer import ancestors, resolve
+from api.extraction.gazetteer import ancestors, region_records
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
-from api.store.index import ArticleIndex
+from api.store.index import ArticleIndex, StorySize
 from api.textnorm import fold
 
 MAX_WINDOW = 10_000
@@ -35,7 +35,10 @@ IDENTITY_PARAMS = (
     "published_from",
     "published_to",
     "sort",
+    "collapse",
 )
+# The members a story page lists at most.
+STORY_PAGE = 1_000
 
 
 def region_lookup_keys(value: str) -> tuple[str, ...]:
@@ -46,7 +49,7 @@ def region_lookup_keys(value: str) -> tuple[str, ...]:
     code matches its regions and cities.
     """
     keys = [fold(value)]
-    keys += [fold(record["code"]) for record in resolve(value) if record.get("code")]
+    keys += [fold(record["code"]) for record in region_records(value) if record.get("code")]
     return tuple(dict.fromkeys(keys))
 
 
@@ -127,7 +130,18 @@ class SearchService:
         sort = identity["sort"]
         pit_id = cursor["p"] if cursor else None
         counting = per_page == 0  # totals and facets only: no page, so nothing to walk on
-        if sort == "relevance" and pit_id is None and not counting:
+        collapsing = identity.get("collapse") == "story"
+        # Elasticsearch takes search_after with collapse only when sorting on the story id
+        # alone; a collapsed walk therefore pages by offset inside a point-in-time, which keeps
+        # the set of stories fixed, so that no story is skipped or repeated.
+        if collapsing and cursor:
+            after = cursor["a"]
+            if len(after) != 1 or not isinstance(after[0], int) or after[0] < 0:
+                raise _bad_cursor("This cursor does not fit this query.")
+            offset = after[0]
+            if offset + per_page > MAX_WINDOW:
+                raise _bad_cursor(f"A walk by story ends after {MAX_WINDOW:,} stories.")
+        if (sort == "relevance" or collapsing) and pit_id is None and not counting:
             pit_id = self.index.open_point_in_time(queries.PIT_KEEP_ALIVE)
         spec = queries.SearchSpec(
             q=identity.get("q"),
@@ -135,13 +149,14 @@ class SearchService:
             sort=sort,
             size=per_page,
             offset=offset,
-            search_after=cursor["a"] if cursor else None,
+            search_after=cursor["a"] if cursor and not collapsing else None,
             facets=tuple(args.get("facets") or ()),
             facet_size=args["facet_size"],
             interval=args["interval"],
             highlight=self.highlighting if args.get("highlight") else None,
             include_text="text" in (args.get("fields") or ()),
             pit_id=pit_id,
+            collapse_story=collapsing,
         )
         response = self._run(spec)
         hits = response["hits"]["hits"]
@@ -150,14 +165,17 @@ class SearchService:
         if counting:
             pass  # a cursor given with per_page=0 stays usable: its point-in-time stays open
         elif len(hits) == per_page:
-            next_cursor = encode_cursor(identity, hits[-1]["sort"], pit_id)
+            after = [offset + per_page] if collapsing else hits[-1]["sort"]
+            next_cursor = encode_cursor(identity, after, pit_id)
         elif pit_id:
             self.index.close_point_in_time(pit_id)
         result: dict[str, Any] = {
             "total": response["hits"]["total"],
-            "items": [queries.parse_hit(hit) for hit in hits],
+            "items": self.with_story_sizes([queries.parse_hit(hit) for hit in hits]),
             "next_cursor": next_cursor,
         }
+        if collapsing:
+            result["stories"] = response["aggregations"]["story_total"]["value"]
         if spec.facets:
             result["facets"] = queries.parse_facets(response.get("aggregations", {}))
         return result
@@ -185,6 +203,41 @@ class SearchService:
             ) from None
         except SearchAfterRejected:
             raise _bad_cursor("This cursor does not fit this query.") from None
+
+    # --- stories -----------------------------------------------------------------------------
+
+    def with_story_sizes(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each article's `story` with its size, counted now (one aggregation for all). An
+        article not searchable yet (written within the refresh interval) counts too, so that
+        every answer about it tells the same size."""
+        ids = sorted({a["story"]["id"] for a in articles if a.get("story")})
+        sizes = self.index.story_sizes(ids, [a["id"] for a in articles if a.get("story")])
+        for article in articles:
+            if not article.get("story"):
+                continue
+            story_id = article["story"]["id"]
+            size = sizes.get(story_id, StorySize(0, frozenset(), frozenset()))
+            count, outlets = size.articles, set(size.outlets)
+            if article["id"] not in size.visible:
+                count += 1
+                if (article.get("outlet") or {}).get("name"):
+                    outlets.add(article["outlet"]["name"])
+            article["story"] = {"id": story_id, "articles": count, "outlets": len(outlets)}
+        return articles
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        """A story's articles, first publication first, and the outlets that ran it."""
+        total, members = self.index.story_members([story_id], STORY_PAGE)
+        if not members:
+            raise NotFound(f"No story with id {story_id!r}.")
+        outlets = [m["outlet"]["name"] for m in members if m.get("outlet")]
+        return {
+            "id": story_id,
+            "articles": total,
+            "first": members[0],
+            "outlets": list(dict.fromkeys(outlets)),
+            "items": members,
+        }
 
     # --- entity endpoints --------------------------------------------------------------------
 

@@ -30,6 +30,8 @@ from api.store import (
     SearchAfterRejected,
     documents,
     make_client,
+    queries,
+    server_version,
 )
 from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
 
@@ -60,6 +62,13 @@ class StoredArticle:
     article: dict[str, Any]
     content_hash: str | None
     version: Version
+
+
+@dataclass(frozen=True)
+class StorySize:
+    articles: int
+    outlets: frozenset[str]
+    visible: frozenset[str]  # those of the asked-about articles that search already sees
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,19 @@ class ArticleIndex:
             return False
         log.info("created index %s behind alias %s", self.concrete_name(), self.alias)
         return True
+
+    def status(self) -> dict[str, str]:
+        """What /ready reports: the node's version, the alias's health and its name."""
+        health = self.client.cluster.health(index=self.alias)
+        return {
+            "version": server_version(self.client),
+            "cluster_status": health["status"],
+            "alias": self.alias,
+        }
+
+    def concrete_indices(self) -> list[str]:
+        """The concrete indices behind the alias, by name."""
+        return sorted(self.client.indices.get_alias(name=self.alias).body)
 
     def alias_exists(self) -> bool:
         return bool(self.client.indices.exists_alias(name=self.alias))
@@ -240,6 +262,98 @@ class ArticleIndex:
             )
         return outcomes
 
+    # --- stories -----------------------------------------------------------------------------
+
+    def story_candidates(
+        self, bands: list[str], article_ids: list[str], size: int
+    ) -> list[dict[str, Any]]:
+        """Sources of the articles sharing a band with `bands` or named as story `article_ids`."""
+        if not bands and not article_ids:
+            return []
+        body = queries.story_candidates_body(bands, article_ids, size)
+        return [_versioned(hit) for hit in self.search(body)["hits"]["hits"]]
+
+    def story_members(self, story_ids: list[str], size: int) -> tuple[int, list[dict[str, Any]]]:
+        """How many articles these stories hold, and the first `size` of them, oldest first
+        (each with its `version`, for set_stories)."""
+        response = self.search(queries.story_members_body(story_ids, size))
+        return response["hits"]["total"]["value"], [
+            _versioned(hit) for hit in response["hits"]["hits"]
+        ]
+
+    def story_sizes(self, story_ids: list[str], article_ids: list[str]) -> dict[str, StorySize]:
+        """story id -> its searchable articles, outlets, and which of `article_ids` are among
+        them."""
+        if not story_ids:
+            return {}
+        body = queries.story_sizes_body(story_ids, article_ids)
+        buckets = self.search(body)["aggregations"]["stories"]["buckets"]
+        return {
+            bucket["key"]: StorySize(
+                articles=bucket["doc_count"],
+                outlets=frozenset(b["key"] for b in bucket["outlets"]["buckets"]),
+                visible=frozenset(b["key"] for b in bucket["visible"]["ids"]["buckets"]),
+            )
+            for bucket in buckets
+        }
+
+    def set_stories(
+        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
+    ) -> list[str]:
+        """Give each article its new `story`, only if it is still at the version it was read at.
+
+        Whole documents are written again (one bulk request), not partial updates: a partial
+        update rebuilds the document from _source, which leaves out the folded search fields.
+        The node runs no scripts, so there is no other way. Returns the ids that changed
+        meanwhile (for the caller to read again); articles deleted meanwhile are skipped.
+        """
+        if not stories:
+            return []
+        current = self.get_many(list(stories))
+        changed = [
+            key
+            for key, (_, version) in stories.items()
+            if key in current and current[key].version != version
+        ]
+        actions = [
+            {
+                "op": "index",
+                "article": {**current[key].article, "story": story},
+                "content_hash": current[key].content_hash or "",
+                "expected": version,
+            }
+            for key, (story, version) in stories.items()
+            if key in current and key not in changed
+        ]
+        for outcome in self.bulk_write(actions, refresh):
+            if outcome.status == 409:
+                changed.append(outcome.id)
+            elif not outcome.ok and outcome.status != 404:
+                # Not an article's fault (a read-only or closed index): the backend's, a 503.
+                raise helpers.BulkIndexError(
+                    outcome.error or "story update failed", [{"id": outcome.id}]
+                )
+        return changed
+
+    def find_texts(self, keys: list[str]) -> dict[str, StoredArticle]:
+        """text key -> the stored article with that folded text (the oldest if several).
+
+        A search: an article written within the last refresh interval is not found yet.
+        """
+        if not keys:
+            return {}
+        hits = self.search(
+            {
+                "size": 10 * len(keys),
+                "query": {"terms": {"text_key": keys}},
+                "sort": [{"created_at": "desc"}, {"id": "desc"}],
+                "seq_no_primary_term": True,
+                "_source": {"excludes": ["story_bands", "story_signature"]},
+            }
+        )["hits"]["hits"]
+        # Oldest last, so that it wins.
+        return {hit["_source"]["text_key"]: _stored(hit) for hit in hits}
+
     # --- search ------------------------------------------------------------------------------
 
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -263,6 +377,12 @@ class ArticleIndex:
     def scan(self) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
 
+    def scan_fields(self, fields: list[str]) -> Iterator[dict[str, Any]]:
+        """These fields of every article, each with the `version` it was read at."""
+        query = {"sort": ["_doc"], "_source": {"includes": fields}, "seq_no_primary_term": True}
+        for hit in helpers.scan(self.client, index=self.alias, query=query):
+            yield _versioned(hit)
+
     def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
         document = documents.to_document(article)
         document["content_hash"] = content_hash
@@ -277,7 +397,7 @@ class ArticleIndex:
         half-built, the next run could not create it, and nothing should ever read it.
         """
         target = self.concrete_name(version)
-        old_indices = list(self.client.indices.get_alias(name=self.alias).body)
+        old_indices = self.concrete_indices()
         self.refresh()  # the copy must see every write acknowledged so far
         self.client.indices.create(
             index=target,
@@ -332,6 +452,11 @@ def _stored(hit: Any) -> StoredArticle:
         content_hash=source.get("content_hash"),
         version=_version(hit),
     )
+
+
+def _versioned(hit: Any) -> dict[str, Any]:
+    """A search hit's _source with the `version` it was read at."""
+    return {**hit["_source"], "version": _version(hit)}
 
 
 def _version(answer: Any) -> Version:

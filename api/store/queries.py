@@ -62,6 +62,8 @@ class SearchSpec:
     highlight: Highlighting | None = None
     include_text: bool = False
     pit_id: str | None = None
+    # One hit per story (field collapsing); facets and the total then also count stories.
+    collapse_story: bool = False
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
@@ -114,7 +116,15 @@ def sort_clause(sort: str) -> list[Any]:
     return [published_desc, TIE_BREAKER]
 
 
-def facet_aggregations(facets: Iterable[str], size: int, interval: str) -> dict[str, Any]:
+# Story counts are exact below this many stories per bucket (Elasticsearch's ceiling is 40,000).
+STORY_PRECISION = 40_000
+_STORY_COUNT = {"cardinality": {"field": "story.id", "precision_threshold": STORY_PRECISION}}
+
+
+def facet_aggregations(
+    facets: Iterable[str], size: int, interval: str, count_stories: bool = False
+) -> dict[str, Any]:
+    """Facet aggregations; with count_stories every bucket also counts its distinct stories."""
     aggregations: dict[str, Any] = {}
     for name in facets:
         if name == "published_at":
@@ -128,6 +138,8 @@ def facet_aggregations(facets: Iterable[str], size: int, interval: str) -> dict[
             }
         else:
             aggregations[name] = {"terms": {"field": _FACET_FIELDS[name], "size": size}}
+        if count_stories:
+            aggregations[name]["aggs"] = {"stories": _STORY_COUNT}
     return aggregations
 
 
@@ -166,7 +178,14 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
     elif spec.offset:
         body["from"] = spec.offset
     if spec.facets:
-        body["aggs"] = facet_aggregations(spec.facets, spec.facet_size, spec.interval)
+        body["aggs"] = facet_aggregations(
+            spec.facets, spec.facet_size, spec.interval, spec.collapse_story
+        )
+    if spec.collapse_story:
+        # Elasticsearch collapses only the top hits: `from` pages through stories (search_after
+        # would have to sort on the story id alone), and this aggregation counts them.
+        body["collapse"] = {"field": "story.id"}
+        body.setdefault("aggs", {})["story_total"] = _STORY_COUNT
     if spec.highlight and spec.q and spec.q.strip():
         body["highlight"] = highlight_clause(spec.q, spec.highlight)
     if spec.pit_id:
@@ -177,6 +196,8 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
 def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     facets: dict[str, list[dict[str, Any]]] = {}
     for name, result in aggregations.items():
+        if name == "story_total":
+            continue
         buckets = result.get("buckets", [])
         if name == "published_at":
             facets[name] = [
@@ -196,7 +217,68 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]
                 {"value": parse_entity(bucket["key"]).name, "count": bucket["doc_count"]}
                 for bucket in buckets
             ]
+        for facet, bucket in zip(facets[name], buckets, strict=True):
+            if "stories" in bucket:
+                facet["stories"] = bucket["stories"]["value"]
     return facets
+
+
+# Outlets listed per story when counting them exactly.
+MAX_STORY_OUTLETS = 1_000
+
+
+def story_sizes_body(story_ids: list[str], article_ids: list[str]) -> dict[str, Any]:
+    """Articles and outlets of each of these stories, and which of `article_ids` are already
+    searchable (an article written within the refresh interval is not yet), in one request."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"terms": {"story.id": story_ids}},
+        "aggs": {
+            "stories": {
+                "terms": {"field": "story.id", "size": len(story_ids)},
+                "aggs": {
+                    "outlets": {"terms": {"field": "outlet.name", "size": MAX_STORY_OUTLETS}},
+                    "visible": {
+                        "filter": {"ids": {"values": article_ids}},
+                        "aggs": {"ids": {"terms": {"field": "id", "size": len(article_ids)}}},
+                    },
+                },
+            }
+        },
+    }
+
+
+def story_members_body(story_ids: list[str], size: int) -> dict[str, Any]:
+    """The articles of these stories, first publication first."""
+    return {
+        "size": size,
+        "track_total_hits": True,
+        "query": {"terms": {"story.id": story_ids}},
+        "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, TIE_BREAKER],
+        "_source": {"includes": ["id", "title", "outlet", "url", "published_at", "story"]},
+        "seq_no_primary_term": True,
+    }
+
+
+def story_candidates_body(bands: list[str], article_ids: list[str], size: int) -> dict[str, Any]:
+    """Articles sharing an LSH band with any of these, and those whose story is named after one
+    of these ids; with what verification and the merge rule need."""
+    return {
+        "size": size,
+        "track_total_hits": False,
+        "query": {
+            "bool": {
+                "should": [
+                    {"terms": {"story_bands": bands}},
+                    {"terms": {"story.id": article_ids}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        "_source": {"includes": ["id", "published_at", "story", "story_signature"]},
+        "seq_no_primary_term": True,
+    }
 
 
 def _author_facet(key: str) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def create_article(payload: dict[str, Any], refresh: str) -> Any:
     """Store an article, extracting its metadata; idempotent by URL or text. Concurrent posts
     of one article create it once: one 201, the others 200 with the same id."""
     result = article_service().save(payload, refresh, precondition())
+    search_service().with_story_sizes([result.article])
     if not result.created:
         return result.article, 200, etag(result.version)
     location = url_for("articles.get_article", article_id=result.article["id"])
@@ -158,7 +159,7 @@ def _batch_items() -> list[Any]:
 def get_article(article_id: str) -> Any:
     """One stored article; its ETag names its version, for If-Match on later writes."""
     stored = article_service().get(article_id)
-    return stored.article, etag(stored.version)
+    return search_service().with_story_sizes([stored.article])[0], etag(stored.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["PUT"])
@@ -171,7 +172,7 @@ def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> A
     """Replace a stored article with new input and extract it again. Without If-Match, a
     replacement that races another write is applied after it."""
     result = article_service().replace(article_id, payload, refresh, precondition())
-    return result.article, etag(result.version)
+    return search_service().with_story_sizes([result.article])[0], etag(result.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["PATCH"])

@@ -129,3 +129,44 @@ def test_entity_list_and_detail_bodies_use_the_kinds_fields():
     detail = queries.entity_detail_body("outlets", ["pravda.ru"], co_size=10, latest=5)
     assert detail["query"] == {"bool": {"filter": [{"terms": {"outlet_keys": ["pravda.ru"]}}]}}
     assert set(detail["aggs"]) == {"people", "regions", "outlets", "authors", "organizations"}
+
+
+def test_collapse_by_story_pages_by_offset_and_counts_stories_in_facets():
+    spec = SearchSpec(
+        q=None,
+        filters=Filters(),
+        sort="-published_at",
+        size=5,
+        offset=10,
+        facets=("outlets",),
+        pit_id="pit",
+        collapse_story=True,
+    )
+    body = queries.search_body(spec)
+    assert body["collapse"] == {"field": "story.id"}
+    assert body["from"] == 10 and "search_after" not in body
+    assert body["aggs"]["story_total"]["cardinality"]["field"] == "story.id"
+    assert body["aggs"]["outlets"]["aggs"]["stories"]["cardinality"]["field"] == "story.id"
+    parsed = queries.parse_facets(
+        {
+            "story_total": {"value": 1},
+            "outlets": {
+                "buckets": [
+                    {
+                        "key": "nord post|n.example|Nord Post",
+                        "doc_count": 3,
+                        "stories": {"value": 1},
+                    }
+                ]
+            },
+        }
+    )
+    assert parsed == {"outlets": [{"value": "Nord Post", "count": 3, "stories": 1}]}
+
+
+def test_story_candidates_are_one_query_on_the_bands_or_the_story_ids():
+    body = queries.story_candidates_body(["0:ab", "1:cd"], ["a1"], 50)
+    should = body["query"]["bool"]["should"]
+    assert should == [{"terms": {"story_bands": ["0:ab", "1:cd"]}}, {"terms": {"story.id": ["a1"]}}]
+    assert body["seq_no_primary_term"] is True
+    assert "story_signature" in body["_source"]["includes"]
