@@ -14,8 +14,11 @@ import base64
 import binascii
 import datetime as dt
 import json
+import urllib.parse
 from collections import Counter
 from typing import Any
+
+from marshmallow import fields
 
 from api.errors import ProblemError
 from api.extraction.gazetteer import ancestors, resolve
@@ -23,6 +26,7 @@ from api.search import PointInTimeExpired, SearchAfterRejected, queries
 from api.search.documents import parse_entity, region_entity_fields
 from api.search.index import ArticleIndex
 from api.textnorm import fold
+from schemas.search import ArticleQueryArgsSchema
 
 MAX_WINDOW = 10_000
 PIT_KEEP_ALIVE = "5m"
@@ -160,6 +164,18 @@ class Searcher:
         if spec.facets:
             result["facets"] = queries.parse_facets(response.get("aggregations", {}))
         return result
+
+    def query_for(self, params: str) -> dict[str, Any]:
+        """The query clause GET /articles would run for a query string's text and filters
+        (paging, sort and facet parameters are ignored); raises ValidationError."""
+        schema = ArticleQueryArgsSchema()
+        parsed = urllib.parse.parse_qs(params, keep_blank_values=True, strict_parsing=False)
+        raw = {
+            name: values if isinstance(schema.fields.get(name), fields.List) else values[-1]
+            for name, values in parsed.items()
+        }
+        identity = _identity(schema.load(raw))
+        return queries.query_clause(identity.get("q"), self._filters(identity))
 
     def _continue_identity(
         self, cursor: dict[str, Any], identity: dict[str, Any], explicit: set[str]

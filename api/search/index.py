@@ -56,6 +56,14 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class StoredRecord:
+    """An article as kept, without its version: what export writes and import reads."""
+
+    article: dict[str, Any]
+    content_hash: str | None
+
+
+@dataclass(frozen=True)
 class BulkOutcome:
     id: str
     ok: bool
@@ -255,6 +263,44 @@ class ArticleIndex:
 
     def scan(self) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
+
+    def count(self, query: dict[str, Any] | None = None) -> int:
+        return int(self.client.count(index=self.alias, query=query)["count"])
+
+    def walk(
+        self, query: dict[str, Any] | None = None, page_size: int = 500
+    ) -> Iterator[StoredRecord]:
+        """Every article matching `query` with its content hash, in id order, page by page.
+
+        A point-in-time pins the articles that existed when the walk started, and
+        `search_after` on the unique id moves through them, so memory stays one page whatever
+        the index holds and two walks of one index give the same order.
+        """
+        pit_id = self.open_point_in_time("2m")
+        after: list[Any] | None = None
+        try:
+            while True:
+                body: dict[str, Any] = {
+                    "query": query or {"match_all": {}},
+                    "size": page_size,
+                    "sort": [{"id": "asc"}],
+                    "pit": {"id": pit_id, "keep_alive": "2m"},
+                    "track_total_hits": False,
+                    "_source": {"excludes": list(documents.DERIVED_FIELDS)},
+                }
+                if after is not None:
+                    body["search_after"] = after
+                response = self.client.search(body=body).body
+                pit_id = response.get("pit_id", pit_id)
+                hits = response["hits"]["hits"]
+                for hit in hits:
+                    source = hit["_source"]
+                    yield StoredRecord(strip_internal(source), source.get("content_hash"))
+                if len(hits) < page_size:
+                    return
+                after = hits[-1]["sort"]
+        finally:
+            self.close_point_in_time(pit_id)
 
     def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
         document = documents.to_document(article)
