@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
 import urllib.parse
 from collections import Counter
@@ -53,12 +54,14 @@ ENTITY_KEY_FIELDS = {
 }
 
 
+@functools.lru_cache(maxsize=4096)
 def region_lookup_keys(value: str) -> tuple[str, ...]:
     """The folded keys an article must carry to match `region=value`.
 
     The value itself (a code, name or alias as written in articles) plus the codes the
     gazetteer resolves it to; articles carry their regions' ancestors' codes, so a country's
-    code matches its regions and cities.
+    code matches its regions and cities. The gazetteer never changes in a process, so the
+    answer is cached per value.
     """
     keys = [fold(value)]
     keys += [fold(record["code"]) for record in resolve(value) if record.get("code")]

@@ -31,5 +31,10 @@ def ingestor() -> Ingestor:
 
 
 def searcher() -> Searcher:
-    tag = settings().highlight_tag
-    return Searcher(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
+    """One per app: it holds nothing that changes between requests."""
+    found = current_app.extensions.get("searcher")
+    if found is None:
+        tag = settings().highlight_tag
+        highlighting = Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>")
+        found = current_app.extensions["searcher"] = Searcher(article_index(), highlighting)
+    return found

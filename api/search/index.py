@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
 
@@ -29,6 +30,10 @@ from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
 log = logging.getLogger(__name__)
 
 INTERNAL_FIELDS = frozenset({*documents.DERIVED_FIELDS, "content_hash"})
+# What client.search() and the point-in-time calls send (the client turns them into its
+# compatibility media type).
+_JSON = {"accept": "application/json", "content-type": "application/json"}
+_ACCEPT_JSON = {"accept": "application/json"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ class ArticleIndex:
         self.client = client
         self.settings = settings
         self.alias = f"{settings.es_index_prefix}articles"
+        self._search_path = f"/{_quote(self.alias)}/_search"
+        self._pit_path = f"/{_quote(self.alias)}/_pit"
 
     def reconnect(self) -> None:
         """Replace the client with a new one: a forked process must not share its parent's
@@ -243,11 +250,15 @@ class ArticleIndex:
 
     # --- search ------------------------------------------------------------------------------
 
+    # The searches and point-in-time calls of GET /articles go through the client's
+    # perform_request: the same request, headers, errors and retries as client.search(), without
+    # the per-call rewriting of keyword arguments into a body that a body does not need.
+
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run a search; a body holding a point-in-time names no index."""
-        index = None if "pit" in body else self.alias
+        path = "/_search" if "pit" in body else self._search_path
         try:
-            return self.client.search(index=index, body=body).body
+            return self.client.perform_request("POST", path, headers=_JSON, body=body).body
         except ApiError as error:
             if "pit" in body and error.meta.status == 404:
                 raise PointInTimeExpired from None
@@ -256,10 +267,13 @@ class ArticleIndex:
             raise
 
     def open_point_in_time(self, keep_alive: str) -> str:
-        return self.client.open_point_in_time(index=self.alias, keep_alive=keep_alive)["id"]
+        response = self.client.perform_request(
+            "POST", self._pit_path, params={"keep_alive": keep_alive}, headers=_ACCEPT_JSON
+        )
+        return response.body["id"]
 
     def close_point_in_time(self, pit_id: str) -> None:
-        self.client.close_point_in_time(id=pit_id)
+        self.client.perform_request("DELETE", "/_pit", headers=_JSON, body={"id": pit_id})
 
     def scan(self) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
@@ -340,6 +354,10 @@ class ArticleIndex:
         swap.append({"add": {"index": target, "alias": self.alias, "is_write_index": True}})
         self.client.indices.update_aliases(actions=swap)
         return copied
+
+
+def _quote(name: str) -> str:
+    return quote(name, safe=",")
 
 
 def _stored(hit: Any) -> StoredArticle:
