@@ -3,7 +3,7 @@
 import os
 import tempfile
 
-# Every worker writes its metrics to files here and /metrics adds them up (see api/metrics.py).
+# Every worker writes its metrics to files here and /metrics adds them up (see api/web/metrics.py).
 # prometheus_client reads this once, when it is first imported, and importing anything of the
 # app (even api.config, through the api package) imports it: so this comes first.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -23,9 +23,9 @@ threads = 4
 preload_app = True
 timeout = 120
 # gunicorn answers a request line over its limit with an HTML page; the app's own limit
-# (MAX_URL_BYTES, api/guards.py) answers 414 problem+json instead, so gunicorn's is off.
+# (MAX_URL_BYTES, api/web/limits.py) answers 414 problem+json instead, so gunicorn's is off.
 limit_request_line = 0
-# What malloc_trim cannot give back (api/memory.py) is bounded by replacing each worker, after
+# What malloc_trim cannot give back (api/web/memory.py) is bounded by replacing each worker, after
 # it finished its requests, by a fresh fork of the preloaded master (0: never).
 max_requests = _settings.max_requests
 max_requests_jitter = _settings.max_requests_jitter

@@ -17,12 +17,13 @@ from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 from werkzeug.routing import BaseConverter
 
-from api import caching, cli, errors, guards, memory, metrics, observability
+from api import cli
 from api.config import Settings, load_settings
 from api.extraction.corenlp import engine_for
-from api.jsonio import OrjsonProvider
-from api.search import BACKEND_ERRORS, make_client
-from api.search.index import ArticleIndex
+from api.store import BACKEND_ERRORS, make_client
+from api.store.index import ArticleIndex
+from api.web import auth, caching, limits, memory, metrics, observability, problems
+from api.web.jsonio import OrjsonProvider
 from schemas.common import PROBLEM_CONTENT_TYPE, ProblemSchema
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
-        return errors.handle_http_exception(error)
+        return problems.handle_http_exception(error)
 
     def _register_responses(self) -> None:
         """Document the shared error responses (422, default) as problem+json, not JSON."""
@@ -86,7 +87,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     )
     observability.init_app(app, settings)
     metrics.init_app(app)
-    guards.init_app(app)
+    limits.init_app(app)
+    auth.init_app(app)
     caching.init_app(app)
     memory.init_app(app)
     CORS(
@@ -107,13 +109,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     from api.views import articles, entities, extract, health, ui
 
     resources = [articles.blp, extract.blp, entities.blp]
-    guards.init_rate_limits(app, resources)
+    limits.init_rate_limits(app, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)
     document_cross_field_rules(api)
     app.register_blueprint(ui.blp)  # the search page: a plain blueprint, kept out of the spec
 
-    errors.register_error_handlers(app)
+    problems.register_error_handlers(app)
     cli.init_app(app)
     return app
 

@@ -15,9 +15,9 @@ from flask.cli import with_appcontext
 from marshmallow import ValidationError
 from tqdm import tqdm
 
-from api import transfer
-from api.search.mapping import MAPPING_VERSION
-from api.services import article_index, ingestor, searcher
+from api.services import transfer
+from api.store.mapping import MAPPING_VERSION
+from api.web.context import article_index, article_service, search_service
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
@@ -91,7 +91,7 @@ def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
     item_refresh = "false" if bulk or not refresh else "wait_for"
     with pausing, tqdm(total=len(items), unit="article", disable=None) as progress:
         for chunk in _chunks(items, CHUNK):
-            result = ingestor().save_batch([article for _, article in chunk], item_refresh)
+            result = article_service().save_batch([article for _, article in chunk], item_refresh)
             for key in totals:
                 totals[key] += result[key]
             for item in result["items"]:
@@ -133,7 +133,7 @@ def reindex_command() -> None:
 def export_command(query: str) -> None:
     """Write every stored article (or those matching --query) to stdout as NDJSON, in id order."""
     try:
-        clause = searcher().query_for(query)
+        clause = search_service().query_for(query)
     except ValidationError as error:
         raise click.BadParameter(json.dumps(error.messages), param_hint="--query") from None
     index = article_index()

@@ -11,7 +11,7 @@ from trafilatura.external import jt_stoplist_init
 from api import create_app
 from api.extraction.gazetteer import gazetteer
 from api.extraction.language import identifier as language_model
-from api.memory import release_free_memory
+from api.web.memory import release_free_memory
 
 app = create_app()
 gazetteer()

@@ -341,7 +341,7 @@ def when_ready(server):
 def post_fork(server, worker):
     """A worker must not share the master's Elasticsearch connections (sockets)."""
     if {fresh_es_client}:
-        from api.search import make_client
+        from api.store import make_client
         from api.wsgi import app
 
         app.extensions["article_index"].client = make_client(app.config["SETTINGS"])

@@ -107,7 +107,7 @@ def refused(html: str, url: str | None) -> bool:
 
 def ours(html: str, url: str | None) -> Prediction:
     """The service's metadata steps (page parsing, credits, outlet), without NER."""
-    from api.extraction import _prepare as prepare
+    from api.extraction.pipeline import _prepare as prepare
 
     prepared = prepare({"html": html, "url": url} if url else {"html": html})
     outlet = prepared.outlet["name"] if prepared.outlet else None

@@ -12,8 +12,8 @@
    outlets; a date histogram (facets=published_at, per_page=0); highlights; and a cursor walk
    of 10,000 results (100 pages of 100, following next_cursor; every page is one request).
      api:    the GET requests to gunicorn (`gunicorn -c gunicorn.conf.py`, default workers);
-     direct: the same Elasticsearch requests, built by api.searching.Searcher and
-             api.search.queries exactly as the service builds them (same code, with an index
+     direct: the same Elasticsearch requests, built by api.services.search.SearchService
+             and api.store.queries exactly as the service builds them (same code, with an index
              object that posts the bodies to ES_URL itself), point-in-time calls included.
    Prints p50/p99 latency and throughput for both sides, per query kind and API/direct; the
    CPU per request of the node, the gunicorn workers (the API's Python) and the load
@@ -177,11 +177,12 @@ class ApiRunner:
 class DirectRunner:
     def __init__(self, alias: str) -> None:
         from api.extraction.gazetteer import resolve
-        from api.search.queries import Highlighting
-        from api.searching import Searcher
+        from api.services.search import SearchService
+        from api.store.queries import Highlighting
         from schemas.search import ArticleQueryArgsSchema
 
-        self.searcher = Searcher(DirectIndex(alias), Highlighting("<mark>", "</mark>"))  # type: ignore[arg-type]
+        highlighting = Highlighting("<mark>", "</mark>")
+        self.search_service = SearchService(DirectIndex(alias), highlighting)  # type: ignore[arg-type]
         self.schema = ArticleQueryArgsSchema()
         # The gazetteer loads on first use: here, not in the measured window (the service
         # loads it before forking its workers).
@@ -189,7 +190,7 @@ class DirectRunner:
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
         loaded = self.schema.load(args)
-        return 200, self.searcher.search(loaded, explicit=set(args))
+        return 200, self.search_service.search(loaded, explicit=set(args))
 
 
 def cpu_use(watch: dict[str, list[int]]) -> dict[str, float]:

@@ -10,12 +10,12 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 from werkzeug.http import quote_etag
 
-from api.errors import ProblemError, field_messages
-from api.guards import JSON_TYPES, require_media_type
-from api.ingest import Precondition
-from api.search.index import Version
-from api.services import ingestor, searcher, settings
+from api.services.articles import Precondition
+from api.store.index import Version
 from api.views import problem_responses
+from api.web.context import article_service, search_service, settings
+from api.web.media import JSON_TYPES, require_media_type
+from api.web.problems import ProblemError, field_messages
 from schemas.articles import (
     ETAG_RESPONSE_HEADER,
     IF_MATCH_HEADER,
@@ -71,7 +71,7 @@ def check_body_media_type() -> None:
 def create_article(payload: dict[str, Any], refresh: str) -> Any:
     """Store an article, extracting its metadata; idempotent by URL or text. Concurrent posts
     of one article create it once: one 201, the others 200 with the same id."""
-    result = ingestor().save(payload, refresh, precondition())
+    result = article_service().save(payload, refresh, precondition())
     if not result.created:
         return result.article, 200, etag(result.version)
     location = url_for("articles.get_article", article_id=result.article["id"])
@@ -87,7 +87,7 @@ def search_articles(args: dict[str, Any]) -> Response:
     date, facets, highlights, and page or cursor paging."""
     # Answered as is: the hits are stored, already validated documents, and a schema dump would
     # cost a quarter of the service's own time per search (bench/README.md).
-    return jsonify(searcher().search(args, explicit=set(request.args)))
+    return jsonify(search_service().search(args, explicit=set(request.args)))
 
 
 @blp.route("/batch", methods=["POST"])
@@ -114,7 +114,7 @@ def create_batch(refresh: str) -> dict[str, Any]:
             kind="batch-too-large",
             errors={"articles": [f"At most {limit} items."]},
         )
-    return ingestor().save_batch(items, refresh)
+    return article_service().save_batch(items, refresh)
 
 
 def _batch_items() -> list[Any]:
@@ -143,7 +143,7 @@ def _batch_items() -> list[Any]:
 @problems(404, 503)
 def get_article(article_id: str) -> Any:
     """One stored article; its ETag names its version, for If-Match on later writes."""
-    stored = ingestor().get(article_id)
+    stored = article_service().get(article_id)
     return stored.article, etag(stored.version)
 
 
@@ -156,7 +156,7 @@ def get_article(article_id: str) -> Any:
 def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> Any:
     """Replace a stored article with new input and extract it again. Without If-Match, a
     replacement that races another write is applied after it."""
-    result = ingestor().replace(article_id, payload, refresh, precondition())
+    result = article_service().replace(article_id, payload, refresh, precondition())
     return result.article, etag(result.version)
 
 
@@ -169,7 +169,7 @@ def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> A
 def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> Any:
     """Change client-owned fields (title, url, authors, outlet, published_at, language).
     Without If-Match, a patch that races another write is merged into its result."""
-    result = ingestor().patch(article_id, changes, refresh, precondition())
+    result = article_service().patch(article_id, changes, refresh, precondition())
     return result.article, etag(result.version)
 
 
@@ -180,7 +180,7 @@ def patch_article(changes: dict[str, Any], article_id: str, refresh: str) -> Any
 @problems(401, 404, 412, 503)
 def delete_article(article_id: str, refresh: str) -> Response:
     """Delete a stored article."""
-    ingestor().delete(article_id, refresh, precondition())
+    article_service().delete(article_id, refresh, precondition())
     return Response(status=204)
 
 

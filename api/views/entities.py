@@ -7,9 +7,9 @@ from typing import Any
 from flask import Response, jsonify
 from flask_smorest import Blueprint
 
-from api.errors import ProblemError
-from api.services import searcher
 from api.views import problem_responses
+from api.web.context import search_service
+from api.web.problems import ProblemError
 from schemas.entities import (
     AuthorQueryArgsSchema,
     EntityDetailSchema,
@@ -33,13 +33,13 @@ KINDS = {
 def _register(kind: str, singular: str) -> None:
     def list_view(args: dict[str, Any]) -> Response:
         # Answered as is, like searches: built from stored documents, no schema dump needed.
-        entities = searcher().list_entities(
+        entities = search_service().list_entities(
             kind, args["limit"], args.get("prefix"), args.get("q"), args.get("type")
         )
         return jsonify(entities)
 
     def detail_view(name: str) -> dict[str, Any]:
-        detail = searcher().entity_detail(kind, name)
+        detail = search_service().entity_detail(kind, name)
         if detail is None:
             raise ProblemError(404, f"No {singular} {name!r} in any article.", kind="not-found")
         return detail

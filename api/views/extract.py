@@ -7,9 +7,9 @@ from typing import Any
 from flask import request
 from flask_smorest import Blueprint
 
-from api.guards import JSON_TYPES, require_media_type
-from api.services import ingestor
 from api.views import problem_responses
+from api.web.context import article_service
+from api.web.media import JSON_TYPES, require_media_type
 from schemas.articles import ArticleInSchema, ExtractedArticleSchema
 
 blp = Blueprint("extract", __name__, description="Metadata extraction without storing")
@@ -27,4 +27,4 @@ def check_body_media_type() -> None:
 @problem_responses(blp, 400, 401, 413, 415)
 def extract_article(payload: dict[str, Any]) -> dict[str, Any]:
     """The article exactly as POST /articles would store it, without storing anything."""
-    return ingestor().preview(payload)
+    return article_service().preview(payload)

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask_smorest import Blueprint
 
-from api.errors import RETRY_AFTER_SECONDS, ProblemError
 from api.extraction.corenlp import languages
-from api.search import BACKEND_ERRORS, server_version
-from api.services import article_index, ner_engine
+from api.store import BACKEND_ERRORS, server_version
 from api.views import problem_responses
+from api.web.context import article_index, ner_engine
+from api.web.problems import RETRY_AFTER_SECONDS, ProblemError
 from schemas.health import HealthSchema, ReadySchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")

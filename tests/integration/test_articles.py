@@ -7,7 +7,7 @@ import json
 import pytest
 
 from api import create_app
-from api.search.mapping import MAPPING_VERSION
+from api.store.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL, closed_port_url
 
 STORY = (
@@ -434,7 +434,9 @@ def test_cli_large_loads_pause_refreshes_and_restore_them(
     lines = [json.dumps({"text": f"Coach Ida Berg number {n} won in Malmo."}) for n in range(5)]
     (tmp_path / "many.jsonl").write_text("\n".join(lines))
     seen_intervals = []
-    real_save_batch = __import__("api.ingest", fromlist=["Ingestor"]).Ingestor.save_batch
+    real_save_batch = __import__(
+        "api.services.articles", fromlist=["ArticleService"]
+    ).ArticleService.save_batch
 
     def spy(self, items, refresh):
         settings = es.indices.get_settings(index=f"{index_prefix}articles")
@@ -442,7 +444,7 @@ def test_cli_large_loads_pause_refreshes_and_restore_them(
         seen_intervals.append(only["settings"]["index"].get("refresh_interval"))
         return real_save_batch(self, items, refresh)
 
-    monkeypatch.setattr("api.ingest.Ingestor.save_batch", spy)
+    monkeypatch.setattr("api.services.articles.ArticleService.save_batch", spy)
     result = app.test_cli_runner().invoke(args=["ingest", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert seen_intervals and set(seen_intervals) == {"-1"}
@@ -485,9 +487,9 @@ def test_an_article_that_breaks_extraction_fails_alone_in_its_batch(
             raise RuntimeError("this article cannot be processed")
         return real_extract(payload, engine)
 
-    real_extract = __import__("api.ingest", fromlist=["extract"]).extract
-    monkeypatch.setattr("api.ingest.extract_many", batch_breaks)
-    monkeypatch.setattr("api.ingest.extract", extract_one)
+    real_extract = __import__("api.services.articles", fromlist=["extract"]).extract
+    monkeypatch.setattr("api.services.articles.extract_many", batch_breaks)
+    monkeypatch.setattr("api.services.articles.extract", extract_one)
     articles = [{"text": "Mayor Eva Lind opened a park in Umea."}, {"text": "POISON pill text."}]
     body = client.post("/articles/batch", json={"articles": articles}).get_json()
     assert [item["status"] for item in body["items"]] == [201, 422]
@@ -550,7 +552,7 @@ def test_a_client_may_send_credit_objects_and_patch_them(client):
 
 
 def test_articles_stored_with_plain_author_names_become_person_credits():
-    from api.search.documents import to_document
+    from api.store.documents import to_document
 
     document = to_document({"authors": ["Jane Doe"], "text": "x"})
     assert document["authors"] == [{"name": "Jane Doe", "type": "person"}]

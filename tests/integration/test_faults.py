@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api import create_app
-from api.search.mapping import MAPPING_VERSION
+from api.store.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL
 from tests.support.faultproxy import FaultProxy
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api import create_app
-from api.search.mapping import MAPPING_VERSION
+from api.store.mapping import MAPPING_VERSION
 from tests.conftest import closed_port_url
 
 

@@ -6,7 +6,7 @@ import json
 import logging
 
 from api import create_app
-from api.observability import RequestIdFilter
+from api.web.observability import RequestIdFilter
 from tests.conftest import ES_URL
 
 

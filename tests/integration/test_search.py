@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from api import create_app
-from api.search.index import ArticleIndex
+from api.store.index import ArticleIndex
 from tests.conftest import ES_URL
 from tests.search_corpus import corpus
 

@@ -20,7 +20,7 @@ from flask import Flask
 
 from api import create_app
 from api.cli import SUFFIXES, read_articles
-from api.ingest import article_id
+from api.services.articles import article_id
 from tests.conftest import ES_URL
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

@@ -13,7 +13,7 @@ from elasticsearch import Elasticsearch
 from flask import Flask
 
 from api import create_app
-from api.services import article_index
+from api.web.context import article_index
 from tests.conftest import ES_URL, closed_port_url
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

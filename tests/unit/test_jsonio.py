@@ -5,7 +5,7 @@ import json
 
 from flask import Flask
 
-from api.jsonio import OrjsonProvider
+from api.web.jsonio import OrjsonProvider
 
 
 def provider() -> OrjsonProvider:

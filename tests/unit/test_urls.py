@@ -5,7 +5,7 @@ import re
 import pytest
 from marshmallow import ValidationError
 
-from api.ingest import article_id
+from api.services.articles import article_id
 from schemas.articles import HTTP_URL_PATTERN, ArticleInSchema
 
 SCHEMA = ArticleInSchema()

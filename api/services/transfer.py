@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from marshmallow import ValidationError
 
-from api.search.index import ArticleIndex, StoredRecord
+from api.store.index import ArticleIndex, StoredRecord
 from schemas.articles import StoredArticleSchema
 
 IMPORT_CHUNK = 500

@@ -30,14 +30,14 @@ import courlan
 from marshmallow import ValidationError
 from werkzeug.datastructures import ETags
 
-from api.errors import ProblemError, field_messages
 from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
-from api.metrics import ServiceMetrics
-from api.search import VersionConflict
-from api.search.index import ArticleIndex, BulkOutcome, StoredArticle, Version
+from api.store import VersionConflict
+from api.store.index import ArticleIndex, BulkOutcome, StoredArticle, Version
 from api.textnorm import fold
+from api.web.metrics import ServiceMetrics
+from api.web.problems import ProblemError, field_messages
 from schemas.articles import ArticleInSchema
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def build_article(payload: dict[str, Any], extracted: dict[str, Any]) -> dict[st
     return article
 
 
-class Ingestor:
+class ArticleService:
     """Validated payloads in, stored articles out. Views and the CLI share this path."""
 
     def __init__(

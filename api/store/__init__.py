@@ -2,7 +2,7 @@
 
 `make_client` builds the client from settings; `ArticleIndex` (index.py) owns the mapping, the
 alias and every read and write; queries.py holds pure query builders. `classify` names what a
-failure of the client means, so that api/errors.py can answer it without importing the client.
+failure of the client means, so that api/web/problems.py can answer it without importing the client.
 """
 
 from __future__ import annotations

@@ -21,12 +21,12 @@ from typing import Any
 
 from marshmallow import fields
 
-from api.errors import ProblemError
 from api.extraction.gazetteer import ancestors, resolve
-from api.search import PointInTimeExpired, SearchAfterRejected, queries
-from api.search.documents import parse_entity, region_entity_fields
-from api.search.index import ArticleIndex
+from api.store import PointInTimeExpired, SearchAfterRejected, queries
+from api.store.documents import parse_entity, region_entity_fields
+from api.store.index import ArticleIndex
 from api.textnorm import fold
+from api.web.problems import ProblemError
 from schemas.search import ArticleQueryArgsSchema
 
 MAX_WINDOW = 10_000
@@ -108,7 +108,7 @@ def _bad_cursor(detail: str) -> ProblemError:
     return ProblemError(400, detail, kind="invalid-cursor", errors={"cursor": [detail]})
 
 
-class Searcher:
+class SearchService:
     def __init__(self, index: ArticleIndex, highlighting: queries.Highlighting) -> None:
         self.index = index
         self.highlighting = highlighting

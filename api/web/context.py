@@ -6,11 +6,11 @@ from flask import current_app
 
 from api.config import Settings
 from api.extraction import CoreNLPEngine
-from api.ingest import Ingestor
-from api.metrics import service_metrics
-from api.search.index import ArticleIndex
-from api.search.queries import Highlighting
-from api.searching import Searcher
+from api.services.articles import ArticleService
+from api.services.search import SearchService
+from api.store.index import ArticleIndex
+from api.store.queries import Highlighting
+from api.web.metrics import service_metrics
 
 
 def settings() -> Settings:
@@ -25,16 +25,18 @@ def ner_engine() -> CoreNLPEngine:
     return current_app.extensions["ner_engine"]
 
 
-def ingestor() -> Ingestor:
+def article_service() -> ArticleService:
     limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
-    return Ingestor(article_index(), ner_engine(), limits, service_metrics())
+    return ArticleService(article_index(), ner_engine(), limits, service_metrics())
 
 
-def searcher() -> Searcher:
+def search_service() -> SearchService:
     """One per app: it holds nothing that changes between requests."""
-    found = current_app.extensions.get("searcher")
+    found = current_app.extensions.get("search_service")
     if found is None:
         tag = settings().highlight_tag
         highlighting = Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>")
-        found = current_app.extensions["searcher"] = Searcher(article_index(), highlighting)
+        found = current_app.extensions["search_service"] = SearchService(
+            article_index(), highlighting
+        )
     return found

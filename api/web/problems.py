@@ -18,8 +18,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from api.extraction.corenlp import NerUnavailable
-from api.metrics import service_metrics
-from api.search import BACKEND_ERRORS, Failure, VersionConflict, classify
+from api.store import BACKEND_ERRORS, Failure, VersionConflict, classify
+from api.web.metrics import service_metrics
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
 
 PROBLEM_TYPE_PREFIX = "urn:article-api:problem:"
@@ -129,7 +129,7 @@ def handle_problem(error: ProblemError) -> Response:
     )
 
 
-# Each kind of Elasticsearch failure (api.search.classify) -> status, problem type, detail.
+# Each kind of Elasticsearch failure (api.store.classify) -> status, problem type, detail.
 _BACKEND_ANSWERS: dict[Failure, tuple[int, str, str]] = {
     Failure.UNAVAILABLE: (
         503,

@@ -18,14 +18,14 @@ from urllib.parse import quote
 from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 from api.config import Settings
-from api.search import (
+from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
     VersionConflict,
     documents,
     make_client,
 )
-from api.search.mapping import MAPPING, MAPPING_VERSION, index_settings
+from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
 
 log = logging.getLogger(__name__)
 

@@ -68,7 +68,7 @@ MAPPING: dict[str, Any] = {
             }
         },
         "provenance": {"type": "object", "enabled": False},
-        # Folded lookup keys, written by api.search.documents: filters match these exactly.
+        # Folded lookup keys, written by api.store.documents: filters match these exactly.
         "person_keys": _KEYWORD,
         "author_keys": _KEYWORD,
         "outlet_keys": _KEYWORD,

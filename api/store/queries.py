@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from api.search.documents import (
+from api.store.documents import (
     DERIVED_FIELDS,
     ENTITY_FIELDS,
     parse_entity,
