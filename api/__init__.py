@@ -7,14 +7,12 @@ connects to nothing and loads no model.
 
 from __future__ import annotations
 
-import http
 import logging
 from typing import Any
 
 from flask import Flask
 from flask_cors import CORS
 from flask_smorest import Api
-from flask_smorest.utils import prepare_response
 from werkzeug.routing import BaseConverter
 
 from api import cli
@@ -24,7 +22,7 @@ from api.store import BACKEND_ERRORS, make_client
 from api.store.index import ArticleIndex
 from api.web import auth, caching, limits, memory, metrics, observability, problems
 from api.web.jsonio import OrjsonProvider
-from schemas.common import PROBLEM_CONTENT_TYPE, ProblemSchema
+from api.web.problems import ProblemApi
 
 log = logging.getLogger(__name__)
 
@@ -37,27 +35,6 @@ class ArticleIdConverter(BaseConverter):
     @staticmethod
     def openapi(converter: BaseConverter) -> dict[str, str]:
         return {"type": "string", "pattern": "^[0-9a-f]{32}$"}
-
-
-class ProblemApi(Api):
-    """flask-smorest's Api, answering and documenting every error as RFC 9457 problem+json."""
-
-    ERROR_SCHEMA = ProblemSchema
-
-    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
-        return problems.handle_http_exception(error)
-
-    def _register_responses(self) -> None:
-        """Document the shared error responses (422, default) as problem+json, not JSON."""
-        for status in http.HTTPStatus:
-            response: dict[str, Any] = {"description": status.phrase}
-            if status >= 400:
-                response["schema"] = self.ERROR_SCHEMA
-            prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
-            self.spec.components.response(status.name, response, lazy=True)
-        default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
-        prepare_response(default, self.spec, PROBLEM_CONTENT_TYPE)
-        self.spec.components.response("DEFAULT_ERROR", default, lazy=True)
 
 
 def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
@@ -106,10 +83,10 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["article_id"] = ArticleIdConverter
     api = ProblemApi(app)
     api.register_converter(ArticleIdConverter, ArticleIdConverter.openapi)
-    from api.views import articles, entities, extract, health, ui
+    from api.views import articles, entities, extract, health, stories, ui
 
-    resources = [articles.blp, extract.blp, entities.blp]
-    limits.init_rate_limits(app, resources)
+    resources = [articles.blp, stories.blp, extract.blp, entities.blp]
+    limits.init_rate_limits(app, settings, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)
     document_cross_field_rules(api)

@@ -16,8 +16,8 @@ from marshmallow import ValidationError
 from tqdm import tqdm
 
 from api.services import transfer
-from api.store.mapping import MAPPING_VERSION
-from api.web.context import article_index, article_service, search_service
+from api.store.mapping import MAPPING_VERSION, STORIES_SINCE
+from api.web.context import article_index, article_service, search_service, story_keeper
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
@@ -112,13 +112,23 @@ def ingest_command(paths: tuple[str, ...], refresh: bool) -> None:
 def reindex_command() -> None:
     """Move every article into the index of the current mapping version, then swap the alias."""
     index = article_index()
-    current = sorted(index.client.indices.get_alias(name=index.alias).body)
+    current = index.concrete_indices()
     target = index.concrete_name(MAPPING_VERSION)
     if current == [target]:
         click.echo(f"{index.alias} already points at {target}; nothing to do")
         return
     copied = index.reindex_into(MAPPING_VERSION)
     click.echo(f"copied {copied} articles from {', '.join(current)} into {target}")
+    if MAPPING_VERSION == STORIES_SINCE and any(name.endswith("-v2") for name in current):
+        click.echo("articles from before stories are stories of their own: run `restory`")
+
+
+@click.command("restory")
+@with_appcontext
+def restory_command() -> None:
+    """Recompute every story (after a STORY_SIMILARITY change, or a reindex from mapping v2)."""
+    articles, moved = story_keeper().restory()
+    click.echo(f"{articles} articles: {moved} moved to another story")
 
 
 @click.command("export")
@@ -175,5 +185,6 @@ def _counted(lines: Iterator[bytes], progress: tqdm) -> Iterator[bytes]:
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
     app.cli.add_command(reindex_command)
+    app.cli.add_command(restory_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)

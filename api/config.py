@@ -25,6 +25,7 @@
 | RATE_LIMIT_READS       | (none)                | e.g. 600/minute on reads; off when empty      |
 | RATE_LIMIT_STORAGE_URI | memory://             | rate-limit counters (redis://...)             |
 | HIGHLIGHT_TAG          | mark                  | HTML tag around highlighted matches           |
+| STORY_SIMILARITY       | 0.5                   | shingle similarity that makes one story       |
 | LOG_LEVEL              | INFO                  | level of the JSON logs                        |
 | HOST / PORT            | 127.0.0.1 / 8000      | where gunicorn binds                          |
 | WEB_CONCURRENCY        | number of cores       | gunicorn worker processes                     |
@@ -77,6 +78,7 @@ class Settings:
     rate_limit_reads: str | None = None
     rate_limit_storage_uri: str = "memory://"
     highlight_tag: str = "mark"
+    story_similarity: float = 0.5
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -105,6 +107,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "ES_SHARDS": ("es_shards", int),
     "ES_REPLICAS": ("es_replicas", int),
     "ES_REFRESH_INTERVAL": ("es_refresh_interval", str),
+    "STORY_SIMILARITY": ("story_similarity", float),
     "NER_URL": ("ner_url", str),
     "NER_TIMEOUT": ("ner_timeout", float),
     "NER_CONCURRENCY": ("ner_concurrency", int),

@@ -193,7 +193,7 @@ class DirectRunner:
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
         loaded = self.schema.load(args)
-        return 200, self.search_service.search(loaded, explicit=set(args))
+        return 200, self.search_service.search(loaded)
 
 
 def tree_cpu_seconds(pid: int) -> float:

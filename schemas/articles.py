@@ -337,12 +337,53 @@ class ExtractedArticleSchema(Schema):
     )
 
 
+class StorySchema(Schema):
+    """The story an article belongs to: its copies across outlets."""
+
+    id = fields.String(
+        required=True,
+        metadata={
+            "description": "The id of the story's first article (earliest published_at, then "
+            "smallest id); it stays when that article is deleted",
+            "example": "3f2a9c0d41e87b6a5c1d2e3f4a5b6c7d",
+        },
+    )
+    articles = fields.Integer(metadata={"description": "Articles in the story", "example": 3})
+    outlets = fields.Integer(metadata={"description": "Distinct outlets that ran it"})
+
+
+class StoryArticleSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(allow_none=True)
+    outlet = fields.Nested(OutletSchema, allow_none=True)
+    url = fields.String(allow_none=True)
+    published_at = fields.String(allow_none=True)
+
+
+class StoryDetailSchema(Schema):
+    """`GET /stories/{id}`: every publication of one story, first publication first."""
+
+    id = fields.String(required=True)
+    articles = fields.Integer(required=True)
+    first = fields.Nested(StoryArticleSchema, required=True)
+    outlets = fields.List(fields.String(), metadata={"example": ["Pravda.Ru", "Nord Post"]})
+    items = fields.List(fields.Nested(StoryArticleSchema), required=True)
+
+
 class ArticleSchema(ExtractedArticleSchema):
     """A stored article."""
 
     id = fields.String(required=True, metadata={"example": "3f2a9c0d41e87b6a5c1d2e3f4a5b6c7d"})
+    story = fields.Nested(StorySchema)
     created_at = fields.String(metadata={"example": "2025-08-18T10:00:00+00:00"})
     updated_at = fields.String(metadata={"example": "2025-08-18T10:00:00+00:00"})
+
+
+class StoredStorySchema(Schema):
+    """The story as stored with each article (the API adds its counts when answering)."""
+
+    id = fields.String(required=True)
+    first_published_at = IsoDateOrDateTime(allow_none=True)
 
 
 class StoredArticleSchema(ArticleSchema):
@@ -360,6 +401,7 @@ class StoredArticleSchema(ArticleSchema):
         allow_none=True,
         validate=validate.OneOf(LANGUAGE_CODES, error="Not an ISO 639-1 language code."),
     )
+    story = fields.Nested(StoredStorySchema)
     content_hash = fields.String(
         required=True,
         allow_none=True,

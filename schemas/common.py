@@ -1,6 +1,8 @@
 """Schemas shared by every resource."""
 
-from marshmallow import Schema, fields
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields
 
 
 class ProblemSchema(Schema):
@@ -25,3 +27,9 @@ class ProblemSchema(Schema):
 
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def field_messages(error: ValidationError) -> dict[str, Any]:
+    """A marshmallow error's messages by field; schema-level ones under `_schema`."""
+    messages = error.messages
+    return messages if isinstance(messages, dict) else {"_schema": messages}

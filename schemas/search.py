@@ -6,20 +6,22 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from api.entities import ENTITY_KINDS, EntityKind
 from schemas.articles import (
     CreditSchema,
     OrganizationSchema,
     OutletSchema,
     PersonSchema,
     RegionSchema,
+    StorySchema,
 )
 
 SORTS = ("relevance", "-published_at", "published_at")
-FACETS = ("people", "regions", "outlets", "authors", "organizations", "published_at")
+FACETS = (*(kind.name for kind in ENTITY_KINDS), "published_at")
 INTERVALS = ("day", "week", "month")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
-_VALUE = fields.String(validate=validate.Length(min=1, max=300))
+MAX_VALUE_LENGTH = 300
 
 
 class CommaSeparated(fields.Field):
@@ -53,7 +55,23 @@ class CommaSeparated(fields.Field):
         return list(dict.fromkeys(items))
 
 
-class ArticleQueryArgsSchema(Schema):
+def _entity_filter(kind: EntityKind) -> fields.Field:
+    """`person=`, `region=`, ...: a repeatable filter is a list, every value of which must match."""
+    length = validate.Length(min=1, max=MAX_VALUE_LENGTH)
+    metadata: dict[str, Any] = {"description": kind.filter_doc}
+    if kind.example:
+        metadata["example"] = [kind.example] if kind.repeatable else kind.example
+    if kind.repeatable:
+        return fields.List(fields.String(validate=length), metadata=metadata)
+    return fields.String(validate=length, metadata=metadata)
+
+
+EntityFiltersSchema = Schema.from_dict(
+    {kind.filter: _entity_filter(kind) for kind in ENTITY_KINDS}, name="EntityFiltersSchema"
+)
+
+
+class ArticleQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-type]
     q = fields.String(
         validate=validate.Length(max=MAX_QUERY_LENGTH),
         metadata={
@@ -62,31 +80,14 @@ class ArticleQueryArgsSchema(Schema):
             "example": "security guarantees",
         },
     )
-    person = fields.List(
-        _VALUE,
-        metadata={"description": "Name or alias; repeat: all must match", "example": ["putin"]},
-    )
-    region = fields.List(
-        _VALUE,
+    # No load_default: absent means not given (false), so that the loaded arguments show which
+    # parameters the client gave, as a cursor's check needs.
+    focus = fields.Boolean(
         metadata={
-            "description": "ISO code or English name; a country also matches its regions and "
-            "cities. Repeat: all must match",
-            "example": ["UA"],
+            "description": "Match regions only among the article's focus regions",
+            "default": False,
         },
     )
-    focus = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Match regions only among the article's focus regions"},
-    )
-    author = fields.String(
-        validate=validate.Length(min=1, max=300),
-        metadata={"description": "A credited person or organisation (an agency such as dpa)"},
-    )
-    outlet = fields.String(
-        validate=validate.Length(min=1, max=300),
-        metadata={"description": "Outlet name or domain", "example": "pravda.ru"},
-    )
-    organization = fields.List(_VALUE, metadata={"description": "Repeat: all must match"})
     language = fields.String(validate=validate.Length(equal=2), metadata={"example": "en"})
     published_from = fields.Date(metadata={"description": "Inclusive, YYYY-MM-DD"})
     published_to = fields.Date(
@@ -125,6 +126,13 @@ class ArticleQueryArgsSchema(Schema):
         metadata={"description": "Bucket size of the published_at facet"},
     )
     fields_ = CommaSeparated(("text",), data_key="fields", attribute="fields")
+    collapse = fields.String(
+        validate=validate.OneOf(["story"]),
+        metadata={
+            "description": "story: one article per story (its best match), with the story's "
+            "size; facets then also count stories"
+        },
+    )
 
     @validates_schema
     def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -161,30 +169,33 @@ class ArticleSummarySchema(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     highlights = fields.Nested(HighlightsSchema)
+    story = fields.Nested(StorySchema)
 
 
 class FacetValueSchema(Schema):
     value = fields.String(required=True)
     count = fields.Integer(required=True)
+    stories = fields.Integer(metadata={"description": "Distinct stories; with collapse=story"})
     code = fields.String(allow_none=True, metadata={"description": "Regions only"})
     type = fields.String(
         metadata={"description": "Regions: their kind; authors: person or organization"}
     )
 
 
-class FacetsSchema(Schema):
-    people = fields.List(fields.Nested(FacetValueSchema))
-    regions = fields.List(fields.Nested(FacetValueSchema))
-    outlets = fields.List(fields.Nested(FacetValueSchema))
-    authors = fields.List(fields.Nested(FacetValueSchema))
-    organizations = fields.List(fields.Nested(FacetValueSchema))
-    published_at = fields.List(
-        fields.Nested(FacetValueSchema), metadata={"description": "Date histogram buckets"}
-    )
+FacetsSchema = Schema.from_dict(
+    {
+        **{kind.name: fields.List(fields.Nested(FacetValueSchema)) for kind in ENTITY_KINDS},
+        "published_at": fields.List(
+            fields.Nested(FacetValueSchema), metadata={"description": "Date histogram buckets"}
+        ),
+    },
+    name="FacetsSchema",
+)
 
 
 class SearchResultSchema(Schema):
     total = fields.Nested(TotalSchema, required=True)
+    stories = fields.Integer(metadata={"description": "Matching stories; with collapse=story"})
     items = fields.List(fields.Nested(ArticleSummarySchema), required=True)
     facets = fields.Nested(FacetsSchema)
     next_cursor = fields.String(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -57,16 +59,38 @@ def ner() -> CoreNLPEngine:
     return engine
 
 
+@contextmanager
+def isolated_prefix(es: Elasticsearch, label: str = "test") -> Iterator[str]:
+    """An index prefix of its own; every index under it is deleted afterwards."""
+    prefix = f"{label}-{uuid.uuid4().hex[:10]}-"
+    try:
+        yield prefix
+    finally:
+        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+
+
+def build_app(prefix: str, **overrides: Any) -> Flask:
+    """The app on the shared node under `prefix`; keyword overrides win (another es_url...)."""
+    return create_app(
+        **{"es_url": ES_URL, "es_index_prefix": prefix, "log_level": "WARNING", **overrides}
+    )
+
+
 @pytest.fixture
 def index_prefix(es: Elasticsearch) -> Iterator[str]:
-    prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    yield prefix
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+    with isolated_prefix(es) as prefix:
+        yield prefix
 
 
 @pytest.fixture
-def app(index_prefix: str, ner: CoreNLPEngine) -> Flask:
-    return create_app(es_url=ES_URL, es_index_prefix=index_prefix, log_level="WARNING")
+def make_app(index_prefix: str, ner: CoreNLPEngine) -> Callable[..., Flask]:
+    """Build apps with settings overridden, on this test's index prefix."""
+    return lambda **overrides: build_app(index_prefix, **overrides)
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app(log_level="WARNING")
 
 
 @pytest.fixture
@@ -77,7 +101,5 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="module")
 def module_client(es: Elasticsearch, ner: CoreNLPEngine) -> Iterator[FlaskClient]:
     """One app and index for a whole module, for tests that only need a working service."""
-    prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
-    yield app.test_client()
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
+    with isolated_prefix(es) as prefix:
+        yield build_app(prefix, log_level="WARNING").test_client()

@@ -30,6 +30,8 @@ from urllib.parse import quote, urlsplit
 
 import urllib3
 
+from api.errors import Unavailable
+
 if TYPE_CHECKING:
     from api.config import Settings
 
@@ -37,7 +39,7 @@ _TABLE = Path(__file__).with_name("data") / "corenlp.json"
 _SEPARATOR = "\n\n"
 
 
-class NerUnavailable(Exception):
+class NerUnavailable(Unavailable):
     """The NER server is down, too slow, or answered something that is not an annotation."""
 
 

@@ -17,21 +17,18 @@ Choices:
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from api.extraction.names import NAME_PARTICLES
 from api.extraction.outlets import is_known_outlet, is_news_agency, outlet_for_name
+from api.extraction.text import load_words
 from api.textnorm import fold
 
 PERSON, ORGANIZATION = "person", "organization"
 Credit = dict[str, str]  # {"name": ..., "type": "person" | "organization"}, as schema.org has it
-_DATA = Path(__file__).parent / "data"
 MAX_ABBREVIATION = 4
 HEAD_LINES = 6
 TAIL_LINES = 8
 MAX_CREDIT_LINE = 160
-MAX_INITIALS = 3
 MAX_OUTLET_WORDS = 6
 
 _APOSTROPHES = "'’`´‘"
@@ -44,28 +41,7 @@ _BYLINE = re.compile(
 _HEAD_ONLY_MARKERS = frozenset({"by", "von", "par", "por", "posted by"})
 _ROLE = re.compile(r"^(?P<role>[A-Za-z ]+?)\s+by\s+(?P<names>\S.*)$", re.IGNORECASE)
 AUTHOR_ROLES = frozenset({"reporting", "additional reporting", "writing", "written", "reported"})
-_NON_AUTHOR_ROLES = frozenset(
-    {
-        "editing",
-        "edited",
-        "graphics",
-        "photos",
-        "photography",
-        "video",
-        "design",
-        "illustration",
-        "illustrations",
-        "translation",
-        "translated",
-        "fact-checking",
-        "compiled",
-        "production",
-        "produced",
-        "research",
-        "additional research",
-        "data",
-    }
-)
+_NON_AUTHOR_ROLES = load_words("non_author_roles.txt")
 _DATELINE_AGENCY = re.compile(
     r"^(?P<place>[A-ZÀ-Ý][^\s()/]*(?:[ ,]+[\wÀ-Ý][^\s()/]*){0,4}?)?[\s.,]*"
     r"(?:\((?P<agency>[^()]{2,40})\)\s*[-–—]+|/(?P<slashed>[^/]{2,20})/\.?)\s*"
@@ -103,55 +79,7 @@ _BOILERPLATE = re.compile(
 )
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b)\s*")
 _TRAILING_PLACE = re.compile(r"\s+(?:in|at|from)\s+[A-ZÀ-Ý].*$")
-_NOT_NAME_WORDS = frozenset(
-    {
-        "the",
-        "staff",
-        "reporter",
-        "reporters",
-        "correspondent",
-        "editor",
-        "editors",
-        "news",
-        "desk",
-        "team",
-        "agency",
-        "agencies",
-        "newsroom",
-        "wire",
-        "wires",
-        "admin",
-        "guest",
-        "contributor",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "today",
-        "yesterday",
-        "published",
-        "updated",
-        "minute",
-        "minutes",
-        "read",
-        "min",
-    }
-)
+_NOT_NAME_WORDS = load_words("not_name_words.txt")
 _NAME_TOKEN = re.compile(r"^(?:[^\W\d_][\w'’.-]*|[^\W\d_]\.)$")
 
 
@@ -204,10 +132,10 @@ def clean_person_name(raw: str) -> str | None:
             return None
     if capitalised < 2:
         return None
-    return _title_case_if_shouting(name)
+    return title_case_if_shouting(name)
 
 
-def _title_case_if_shouting(name: str) -> str:
+def title_case_if_shouting(name: str) -> str:
     """'JANE DOE' -> 'Jane Doe'; mixed-case names stay as written."""
     if name.isupper() and len(name.replace(" ", "")) > 3:
         return " ".join(part.capitalize() for part in name.split())
@@ -372,214 +300,6 @@ def split_credits(text: str) -> Credits:
     return Credits(body=body, authors=authors, outlet=outlet, provenance=provenance)
 
 
-_AUTHOR_SPLIT = re.compile(
-    r"\s*(?:[;|/•·]|,|&|\s+(?:and|und|et|y|e|og|och|en|i)\s+)\s*", re.IGNORECASE
-)
-_AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:written|posted|published|reported|text|words|story|photos?) by|by|von|par|por|"
-    r"autor(?:in)?|author|auteur|text|redaktion|verfasst von|geschrieben von)\s*[:\-–—]?\s+",
-    re.IGNORECASE,
-)
-_AUTHOR_NOISE = re.compile(
-    r"\s*(?:[-–—,(]\s*)?\b(?:(?:published|updated|posted|publicado|publié|veröffentlicht|"
-    r"aktualisiert|hace)\b|(?:am|on|le)\s+\d|\d+\s*(?:minute|min)s?\b|\d{1,4}[./-]\d{1,2}[./-]\d{1,4})"
-    r".*$",
-    re.IGNORECASE,
-)
-# A job title after the name ("Jane Doe Senior Reporter", "Jane Doe, Correspondent").
-_JOB_TITLE = re.compile(
-    r"(?<=\S)\s+(?:(?:senior|chief|staff|political|foreign|business|sports|special|science|"
-    r"contributing|managing|deputy|freelance)\s+)*(?:reporter|correspondent|editor|writer|"
-    r"journalist|columnist|contributor|redakteur(?:in)?|korrespondent(?:in)?|기자|記者)"
-    r"(?:\b|(?=\s|$)).*$",
-    re.IGNORECASE,
-)
-# Editors' initials after a name: "Elena Oberholzer (obe)".
-_INITIALS_AFTER = re.compile(r"\s*\([^()\s]{1,5}\)$")
-_NOT_AUTHOR_WORDS = frozenset(
-    {
-        "redaktion",
-        "editorial",
-        "staff",
-        "team",
-        "admin",
-        "administrator",
-        "webmaster",
-        "news",
-        "newsroom",
-        "agency",
-        "agentur",
-        "verlag",
-        "gmbh",
-        "online",
-        "desk",
-        "editors",
-        "editor",
-        "correspondent",
-        "reporter",
-        "contributor",
-        "contributors",
-        "guest",
-        "anonymous",
-        "unknown",
-        "media",
-        "press",
-        "presse",
-        "ag",
-        "inc",
-        "ltd",
-        "llc",
-        "e.v.",
-        "magazin",
-        "magazine",
-        "zeitung",
-        "blog",
-        "redaktionsteam",
-        "autoren",
-        "authors",
-        "gastautor",
-        "gastbeitrag",
-        "text",
-        "interview",
-        "foto",
-        "fotos",
-        "photo",
-        "photos",
-        "bild",
-        "https",
-        "http",
-        "read",
-        "share",
-        "shares",
-        "more",
-        "nachrichten",
-        "noticias",
-        "actualités",
-        "posts",
-        "view",
-        "profile",
-        "about",
-        "rédaction",
-        "redacción",
-        "redazione",
-        "redactie",
-        "redakcja",
-        "редакция",
-        "sekretariat",
-        "secretariat",
-        "partei",
-        "party",
-        "verband",
-        "verein",
-        "institut",
-        "institute",
-        "stiftung",
-        "foundation",
-        "universität",
-        "university",
-        "ministerium",
-        "ministry",
-        "department",
-        "office",
-        "association",
-        "society",
-        "council",
-        "committee",
-        "group",
-        "company",
-        "corporation",
-        "services",
-        "service",
-        "support",
-        "marketing",
-        "communications",
-        "kommunikation",
-        "pressestelle",
-        "agence",
-        "agencia",
-        "agenzia",
-    }
-)
-
-
-_COMMON_TLDS = frozenset(
-    {
-        "com",
-        "net",
-        "org",
-        "de",
-        "ch",
-        "at",
-        "fr",
-        "it",
-        "es",
-        "nl",
-        "be",
-        "ru",
-        "uk",
-        "io",
-        "eu",
-        "info",
-        "biz",
-        "pl",
-        "cz",
-        "se",
-        "no",
-        "dk",
-        "fi",
-        "pt",
-        "us",
-        "ca",
-        "au",
-        "in",
-        "jp",
-        "br",
-    }
-)
-_IMAGE_LABEL = re.compile(
-    r"\b(?:fotos?|photos?|bild(?:er)?|images?|pictures?|credits?|illustration)\s*[:/©]|©",
-    re.IGNORECASE,
-)
-_DOMAIN_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$|^@|_", re.IGNORECASE)
-
-
-def clean_authors(
-    values: list[str | Credit], excluded: list[str] | None = None, url: str | None = None
-) -> list[Credit]:
-    """Credits from raw author values, in byline order: split lists, drop prefixes, dates,
-    emails, URLs, image credits and role words ('By A and B | Published 3 May' -> A, B).
-
-    Wire agencies ('AFP/dpa'), desk credits ('MND Staff') and other outlets are organisations.
-    The page's own outlet (`excluded` site names, or the URL's domain) and its desk are
-    organisations too, but only when no person is credited: beside a person they are the
-    publisher, not a byline.
-    A value typed {"type": "organization"} (a schema.org Organization) stays one.
-    A lone word is kept only when it was the whole value (a user name such as 'gnaddrig');
-    a lone word split off a longer value is usually a place or a role ('Jane Doe, London').
-    """
-    banned = {_squash(name) for name in excluded or []}
-    if url:
-        banned.update(_url_labels(url))
-    credits: list[tuple[Credit, bool]] = []
-    for value in values:
-        raw, hinted = (value["name"], value["type"]) if isinstance(value, dict) else (value, None)
-        if _looks_like_url(raw or ""):
-            continue
-        pieces = [p for p in _AUTHOR_SPLIT.split(raw or "") if p.strip()]
-        if hinted == ORGANIZATION:
-            pieces = [raw]
-        for piece in pieces:
-            found = _credit_piece(piece, banned, len(pieces) == 1, hinted)
-            seen = {fold(c["name"]) for c, _ in credits}
-            # The outlet once, however it is spelt ("Fem.com", "Fem Com").
-            repeated_outlet = found and found[1] and any(own for _, own in credits)
-            if found and fold(found[0]["name"]) not in seen and not repeated_outlet:
-                credits.append(found)
-    if any(credit["type"] == PERSON for credit, _ in credits):
-        return [credit for credit, own in credits if not own]
-    return [credit for credit, _ in credits]
-
-
 def as_credits(values: list[str | Credit], outlet: dict | None = None) -> list[Credit]:
     """Client-given authors: objects stay as they are; a string is a person unless it is a
     known wire agency or the article's outlet (by name or domain)."""
@@ -589,7 +309,7 @@ def as_credits(values: list[str | Credit], outlet: dict | None = None) -> list[C
         if isinstance(value, dict):
             credits.append({"name": value["name"], "type": value.get("type") or PERSON})
             continue
-        own_outlet = fold(value) in own or _squash(value) in {_squash(o) for o in own}
+        own_outlet = fold(value) in own or squash(value) in {squash(o) for o in own}
         kind = ORGANIZATION if is_agency(value) or own_outlet else PERSON
         credits.append({"name": value, "type": kind})
     return list({fold(c["name"]): c for c in reversed(credits)}.values())[::-1]
@@ -601,7 +321,7 @@ def is_agency(name: str) -> bool:
     A short abbreviation counts only as abbreviations are written ('AP', 'dpa'), not as a
     capitalised word ('Ana', 'Spa')."""
     text = name.strip(" .,;:()[]")
-    if fold(text) not in _word_list("agencies.txt"):
+    if fold(text) not in load_words("agencies.txt"):
         return False
     return len(text) > MAX_ABBREVIATION or text.isupper() or text.islower()
 
@@ -610,93 +330,11 @@ def is_desk_credit(name: str) -> bool:
     """A newsroom's own desk ('MND Staff', 'BR24 Redaktion', 'Redaktion hessenschau.de'): a
     desk word beside a brand word; a desk or role word alone ('Staff Reporter') names no one."""
     tokens = [t for t in re.split(r"[\s-]+", fold(name)) if t]
-    desk = _word_list("desk_words.txt")
+    desk = load_words("desk_words.txt")
     brand = [t for t in tokens if t not in desk and t not in _NOT_NAME_WORDS]
     return 2 <= len(tokens) <= 4 and 0 < len(brand) < len(tokens) and any(t in desk for t in tokens)
 
 
-def _is_image_credit(text: str) -> bool:
-    """'Foto: dpa', 'Getty Images', 'AFP Photo': credits of pictures, not of the story."""
-    if _IMAGE_LABEL.search(text):
-        return True
-    words = " " + " ".join(re.split(r"\W+", fold(text))) + " "
-    return any(f" {phrase} " in words for phrase in _word_list("photo_credits.txt"))
-
-
-@cache
-def _word_list(name: str) -> frozenset[str]:
-    """A folded word list from data/ (one entry a line, '#' comments)."""
-    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(line) for line in lines if line.strip() and not line.startswith("#"))
-
-
-def _squash(name: str) -> str:
+def squash(name: str) -> str:
     """Fold and drop spaces, dots and hyphens: 'Fem.com' and 'FEM Com' both become 'femcom'."""
     return re.sub(r"[\s.-]", "", fold(name))
-
-
-def _looks_like_url(value: str) -> bool:
-    """Author meta tags often hold a profile URL instead of a name."""
-    text = value.strip().lower()
-    return text.startswith(("http:", "https:", "www.", "/")) or "://" in text
-
-
-def _url_labels(url: str) -> set[str]:
-    """Site names an author field may repeat: 'www.fem.com' -> {'fem', 'femcom'}."""
-    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/")[0]
-    labels = [label.replace("-", "") for label in host.split(".") if label not in {"www", "m"}]
-    return {labels[0], "".join(labels)} if labels else set()
-
-
-def _strip_author_noise(piece: str) -> str:
-    """Drop labels ('Text:'), prefixes ('By', 'Von') and trailing dates or reading times."""
-    text = " ".join(piece.split()).rsplit(": ", 1)[-1].strip(" .:-–—'\"()[]")
-    text = _AUTHOR_PREFIX.sub("", _INITIALS_AFTER.sub("", text))
-    text = _AUTHOR_NOISE.sub("", text).strip(" .,:-–—")
-    return _JOB_TITLE.sub("", text).strip(" .,:-–—")
-
-
-def _credit_piece(
-    piece: str, banned: set[str], allow_single_word: bool, hinted: str | None
-) -> tuple[Credit, bool] | None:
-    """One credit and whether it is the page's own outlet, or None for noise (emails, URLs,
-    handles, dates, image credits, institutions)."""
-    if "@" in piece or "://" in piece or piece.strip().lower().startswith("www."):
-        return None
-    if _is_image_credit(piece):
-        return None
-    written = " ".join(piece.split()).strip(" .,:;-–—|")
-    if is_desk_credit(written) and not _AUTHOR_NOISE.search(written):
-        return {"name": written, "type": ORGANIZATION}, True  # "Redaktion hessenschau.de"
-    text = _strip_author_noise(piece)
-    if not text or _is_image_credit(text):
-        return None
-    own = _squash(text) in banned or _squash(text.rsplit(".", 1)[0]) in banned
-    organization = {"name": text, "type": ORGANIZATION}
-    if is_agency(text) or (is_known_outlet(text) and not own):
-        return organization, False
-    if own and len(text.split()) <= MAX_OUTLET_WORDS:
-        return organization, True
-    if hinted == ORGANIZATION:
-        return None  # an institution credited as author ("Ministry of ..."), not a byline
-    name = _person_piece(text, allow_single_word)
-    return ({"name": name, "type": PERSON}, False) if name else None
-
-
-def _person_piece(text: str, allow_single_word: bool) -> str | None:
-    """A cleaned person name, or None when the text is not one."""
-    tokens = text.split()
-    if not (1 if allow_single_word else 2) <= len(tokens) <= 5 or any(c.isdigit() for c in text):
-        return None
-    if _DOMAIN_LIKE.match(text):
-        return None
-    words = {part.casefold().strip(".") for token in tokens for part in token.split("-")}
-    if words & _NOT_AUTHOR_WORDS or any(not token[0].isalpha() for token in tokens):
-        return None
-    if len(tokens) == 1 and len(text) <= MAX_INITIALS and text.isascii():
-        return None  # "PP", "dsw": editors' initials, not names
-    if len(tokens) == 2 and tokens[1].casefold() in _COMMON_TLDS:
-        return None  # "Example De": a domain someone turned into words
-    if len(tokens) > 1 and clean_person_name(text) is None:
-        return None
-    return _title_case_if_shouting(text)

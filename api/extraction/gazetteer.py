@@ -380,7 +380,7 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def resolve(query: str) -> list[dict]:
+def region_records(query: str) -> list[dict]:
     """Region records for an ISO code or an English name or alias; [] when unknown."""
     gaz = gazetteer()
     place = gaz.by_code.get(query.strip().upper()) or gaz.by_code.get(query.strip())

@@ -27,10 +27,10 @@ from api.extraction.credits import (
     ORGANIZATION,
     PERSON,
     Credit,
-    clean_authors,
     is_agency,
     split_credits,
 )
+from api.extraction.html_authors import clean_authors
 from api.extraction.outlets import curated_outlet, outlet_from_url
 from api.textnorm import fold
 
@@ -151,7 +151,7 @@ class _Sources:
     items: list[dict[str, Any]]
     trafilatura: Any
 
-    def resolve(self, value: Any) -> Any:
+    def dereference(self, value: Any) -> Any:
         """Follow a JSON-LD {"@id": ...} reference to the full object when the page has it."""
         if isinstance(value, dict) and "name" not in value and value.get("@id"):
             return next((i for i in self.items if i.get("@id") == value["@id"]), value)
@@ -317,13 +317,19 @@ def _in_page_chrome(element: HtmlElement) -> bool:
     The walk up stops at the first article container: whole-page wrappers are sometimes named
     "header" too, and what is inside the article is not chrome.
     """
-    for node in (element, *element.iterancestors()):
+    return _nearest_part((element, *element.iterancestors())) == "chrome"
+
+
+def _nearest_part(nodes: Iterable[HtmlElement]) -> str | None:
+    """What the first of `nodes` that is page chrome or an article container is ("chrome" or
+    "content"); None when none of them is either."""
+    for node in nodes:
         marks = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
         if node.tag in {"nav", "footer", "aside"} or any(_CHROME.match(m) for m in marks):
-            return True
+            return "chrome"
         if node.tag in {"article", "main"} or any(_CONTENT.match(m) for m in marks):
-            return False
-    return False
+            return "content"
+    return None
 
 
 def _site_candidates(s: _Sources) -> Iterator[tuple[str, str | None]]:
@@ -443,7 +449,7 @@ _ORGANIZATION_TYPES = frozenset({"organization", "newsmediaorganization", "corpo
 
 def _author_values(value: Any, s: _Sources) -> Iterator[str | Credit]:
     """Names from a schema.org author value, an Organization typed as one."""
-    value = s.resolve(value)
+    value = s.dereference(value)
     if isinstance(value, list):
         for entry in value:
             yield from _author_values(entry, s)
@@ -579,13 +585,7 @@ def _bold_bylines(tree: HtmlElement) -> list[str]:
 
 def _in_article(element: HtmlElement) -> bool:
     """Inside an article or content container, and not in page chrome on the way there."""
-    for node in element.iterancestors():
-        marks = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
-        if node.tag in {"nav", "footer", "aside"} or any(_CHROME.match(m) for m in marks):
-            return False
-        if node.tag in {"article", "main"} or any(_CONTENT.match(m) for m in marks):
-            return True
-    return False
+    return _nearest_part(element.iterancestors()) == "content"
 
 
 def _is_byline_element(element: HtmlElement) -> bool:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from api.extraction.text import EDGE_PUNCT, POSSESSIVE, without_the
 from api.textnorm import fold
-
-_EDGE_PUNCT = " \t,;:!?()[]{}\"'“”‘’*-–—/"
-_POSSESSIVE = re.compile(r"['’`]s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +21,8 @@ class OrgMention:
 def clean_org(surface: str) -> str:
     """'the Politika Strany (Politics of the Country' -> 'Politika Strany'."""
     text = surface.split("\n")[0].split("(")[0]
-    text = _POSSESSIVE.sub("", text.strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
-    return text[4:] if text.lower().startswith("the ") else text
+    text = POSSESSIVE.sub("", text.strip(EDGE_PUNCT)).strip(EDGE_PUNCT)
+    return without_the(text)
 
 
 def extract_organizations(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from tld import get_tld
 
+from api.extraction.text import without_the
 from api.textnorm import fold
 
 _DATA_FILE = Path(__file__).parent / "data" / "news_domains.json"
@@ -64,7 +65,7 @@ def _catalogue() -> tuple[dict[str, str], dict[str, str]]:
 def _name_key(name: str) -> str:
     """Fold a name for lookup: case, accents and a leading article do not matter."""
     key = fold(name)
-    return key[4:] if key.startswith("the ") else key
+    return without_the(key)
 
 
 def _host(url: str) -> str | None:

@@ -11,16 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from api.extraction.names import MEDIUM_AFTER, NAME_PARTICLES
+from api.extraction.text import EDGE_PUNCT, POSSESSIVE_OR_APOSTROPHE, load_words, without_the
 from api.textnorm import fold
 
-_DATA = Path(__file__).with_name("data")
-_POSSESSIVE = re.compile(r"['’`]s?$")
 _TRAILING_SCORE = re.compile(r"(?:[\s(]+[\d.,:/()+-]+(?:st|nd|rd|th)?\)?)+$")
-_EDGE_PUNCT = " \t,;:!?()[]{}\"'“”‘’*-–—/"
 _MAX_TOKENS = 5
 _REGNAL = re.compile(r"^[IVX]+$")  # "Elizabeth I", "Henry VIII"
 _PARTICLE_PREFIXES = ("al-", "el-", "ad-", "as-", "ash-", "abu-", "bin-", "ibn-")
@@ -110,11 +106,9 @@ _BOWLING = re.compile(
 )
 
 
-@cache
 def titles() -> frozenset[str]:
-    """Title and role words from data/titles.txt, folded, without a final dot."""
-    lines = (_DATA / "titles.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    """Title and role words from data/titles.txt (folded there), without a final dot."""
+    return load_words("titles.txt", key=str.strip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,10 +208,9 @@ def clean_mention(mention: Mention, text: str) -> CleanName | None:
     if _is_label(mention, text):
         return None
     surface = mention.surface.split("\n")[0]
-    surface = _TRAILING_SCORE.sub("", surface).strip(_EDGE_PUNCT)
-    surface = _POSSESSIVE.sub("", surface).strip(_EDGE_PUNCT)
-    if surface.lower().startswith("the "):
-        surface = surface[4:]
+    surface = _TRAILING_SCORE.sub("", surface).strip(EDGE_PUNCT)
+    surface = POSSESSIVE_OR_APOSTROPHE.sub("", surface).strip(EDGE_PUNCT)
+    surface = without_the(surface)
     words, title = _split_title(_until_lowercase(surface.split()))
     title = title or _title_before(text, mention.start)
     if not words or len(words) > _MAX_TOKENS or len(words) == 1 and _is_title(words[0]):
@@ -411,7 +404,7 @@ def _repeated_names(
             key = tuple(fold(w.group()).removesuffix("'s") for w in run)
             spaced = len(run) == size and " ".join(w.group() for w in run) == text[start:end]
             if spaced and key in forms and not any(a < end and start < b for a, b in taken):
-                surface = _POSSESSIVE.sub("", text[start:end])
+                surface = POSSESSIVE_OR_APOSTROPHE.sub("", text[start:end])
                 in_heading = any(a <= start < b for a, b in headings)
                 mention = Mention(surface, start, start + len(surface), heading=in_heading)
                 found.append((mention, CleanName(surface, None, heading=in_heading)))

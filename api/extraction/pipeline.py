@@ -32,6 +32,17 @@ from api.extraction.people import (
     prose_mentions,
     titled,
 )
+from api.extraction.places import (
+    government_place,
+    norp_place,
+    org_places,
+    outlet_country,
+    place_or_demonym,
+    place_parts,
+    state_body_country,
+    unique_places,
+    without_landforms,
+)
 from api.extraction.regions import (
     PlaceMention,
     countries_named,
@@ -43,7 +54,6 @@ from api.extraction.regions import (
     is_strong_place,
     missed_places,
     scan_places,
-    trimmed,
     venue_places,
 )
 from api.textnorm import fold
@@ -51,30 +61,6 @@ from api.textnorm import fold
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Languages that capitalise every noun: capitals there say little about names or headings.
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
-_LIST_ITEM = re.compile(r"(?:^|,\s*|\s+and\s+)(?P<name>[^,\s][^,]*?)(?=,|\s+and\s+|$)")
-_GOVERNMENT = re.compile(
-    r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})\s+"
-    r"(?i:(?:state\s+|provincial\s+|regional\s+|city\s+|federal\s+)?"
-    r"(?:government|administration))"
-)
-# A state body named after its country: "the U.S. Department of Agriculture", "Kenya Navy".
-_STATE_BODY = re.compile(
-    r"(?:[Tt]he\s+)?(?P<place>[A-Z][\w'’.]*(?:\s+[A-Z][\w'’.]*){0,2}?)\s+"
-    r"(?:Department|Ministry|Embassy|Consulate|Army|Navy|Air\s+Force|Coast\s+Guard|Treasury"
-    r"|Congress|Senate|Parliament|Supreme\s+Court|Central\s+Bank|Federal\s+Reserve)\b"
-)
-# Nouns after a name that make it a landform, not the region of the same name.
-_LANDFORM_AFTER = re.compile(
-    r"\s+(?:salt\s+flats?|desert|basin|glacier|plateau|aquifer|lagoons?)\b", re.IGNORECASE
-)
-# What may follow a region's name that NER took for a nationality: a region word, or its
-# government ("the Maharashtra government").
-_REGION_AFTER = re.compile(
-    r"\s+(?:region|province|state|prefecture|county|district"
-    r"|(?i:(?:state\s+|provincial\s+|regional\s+)?(?:government|administration)))\b"
-)
-# Country-code TLDs that sites use for their look, not their country.
-_VANITY_TLDS = frozenset({"io", "co", "tv", "me", "ai", "fm", "ly", "am", "cc", "ws", "to", "gg"})
 
 
 @dataclass(slots=True)
@@ -193,16 +179,6 @@ def _prepare(article: Mapping[str, Any]) -> Prepared:
     )
 
 
-def _outlet_country(outlet: dict | None) -> str | None:
-    """The country of the outlet's ccTLD ('pravda.ru' -> 'RU'), a hint for ambiguous places."""
-    domain = (outlet or {}).get("domain") or ""
-    tld = domain.rsplit(".", 1)[-1]
-    if len(tld) != 2 or tld in _VANITY_TLDS:
-        return None
-    place = gazetteer().by_code.get("GB" if tld == "uk" else tld.upper())
-    return place.code if place and place.type == "country" else None
-
-
 def _heading_at(lines: list[Line]) -> Callable[[int], bool]:
     """A lookup: is the character at this offset on a heading line?"""
     starts = [line.start for line in lines]
@@ -211,66 +187,6 @@ def _heading_at(lines: list[Line]) -> Callable[[int], bool]:
         return bool(lines) and lines[max(0, bisect_right(starts, offset) - 1)].heading
 
     return heading
-
-
-def _org_places(text: str, start: int, end: int) -> list[PlaceMention]:
-    """An ORG span that is really a list of places ("Kharkiv, Dnipropetrovsk") -> its places."""
-    items = [
-        (start + match.start("name"), match.group("name"))
-        for match in _LIST_ITEM.finditer(text[start:end])
-    ]
-    if len(items) < 2 or not all(is_strong_place(name) for _, name in items):
-        return []
-    return [PlaceMention(name, offset, offset + len(name), "GPE") for offset, name in items]
-
-
-def _government_place(text: str, start: int, end: int) -> list[PlaceMention]:
-    """'the New South Wales government' names the place whose government it is (NER's span
-    may stop before "government")."""
-    match = _GOVERNMENT.match(text, start)
-    if match is None or not match.end("place") <= end <= match.end():
-        return []
-    if not is_strong_place(match.group("place")):
-        return []
-    return [PlaceMention(match.group("place"), match.start("place"), match.end("place"), "GPE")]
-
-
-def _state_body_country(text: str, start: int, end: int) -> list[PlaceMention]:
-    """An organisation of a country's state ("the U.S. Department of Agriculture") is also a
-    mention of that country; the organisation stays an organisation."""
-    match = _STATE_BODY.match(text, start)
-    if match is None or match.end() > end or not is_country(match.group("place")):
-        return []
-    return [PlaceMention(match.group("place"), match.start("place"), match.end("place"), "ORG")]
-
-
-def _norp_place(text: str, start: int, end: int) -> bool:
-    """A 'nationality' span naming a known region before a region word ("the Antofagasta
-    region") or its government ("the Maharashtra government") is that region; real demonyms
-    ("Chilean", "the Chilean government") are not."""
-    surface = text[start:end]
-    return (
-        _REGION_AFTER.match(text, end) is not None
-        and is_strong_place(surface)
-        and not is_demonym(surface)
-    )
-
-
-def _place_parts(text: str, start: int, end: int, label: str, heading: bool) -> list[PlaceMention]:
-    """A place span naming a place and where it is ("Oval, London") -> one mention each."""
-    return [
-        PlaceMention(m.group(), start + m.start(), start + m.end(), label, heading)
-        for m in re.finditer(r"[^,\s](?:[^,]*[^,\s])?", text[start:end])
-    ]
-
-
-def _unique(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """Drop place mentions that overlap an earlier one (a dateline beats the NER span)."""
-    kept: list[PlaceMention] = []
-    for mention in mentions:
-        if not any(m.start < mention.end and mention.start < m.end for m in kept):
-            kept.append(mention)
-    return kept
 
 
 def _overlaps_any(start: int, end: int, mentions: list[Mention]) -> bool:
@@ -284,10 +200,6 @@ class Mentions:
     persons: list[Mention]
     places: list[PlaceMention]
     orgs: list[OrgMention]
-
-
-def _place_or_demonym(name: str) -> bool:
-    return is_strong_place(name) or is_demonym(name)
 
 
 def _joined_names(text: str, entities: list[Entity]) -> list[Entity]:
@@ -313,7 +225,7 @@ def _mentions(text: str, entities: list[Entity], heading: Callable[[int], bool])
     """Sort entities by what they really are: results-table patterns win over NER labels, a
     titled ORG is a person, an ORG that is a list of places is places."""
     patterns = pattern_mentions(text, is_place=is_strong_place, is_country=is_country)
-    patterns += prose_mentions(text, is_place=_place_or_demonym)
+    patterns += prose_mentions(text, is_place=place_or_demonym)
     found = Mentions(list({(m.start, m.end): m for m in patterns}.values()), [], [])
     for ent in _joined_names(text, entities):
         start, end, label = ent.start, ent.end, ent.label
@@ -322,18 +234,18 @@ def _mentions(text: str, entities: list[Entity], heading: Callable[[int], bool])
         surface, is_heading = text[start:end], heading(start)
         if label == "PERSON" or label == "ORG" and titled(text, start, end):
             found.persons.append(Mention(surface, start, end, is_heading))
-        elif label in PLACE_LABELS or _norp_place(text, start, end):
-            found.places.extend(_place_parts(text, start, end, label, is_heading))
+        elif label in PLACE_LABELS or norp_place(text, start, end):
+            found.places.extend(place_parts(text, start, end, label, is_heading))
         elif label == "ORG":
-            split = _org_places(text, start, end) or _government_place(text, start, end)
+            split = org_places(text, start, end) or government_place(text, start, end)
             if split:
                 found.places.extend(split)
                 continue
             if is_strong_place(surface):
                 found.places.append(PlaceMention(surface, start, end, "ORG", is_heading))
-            found.places.extend(_state_body_country(text, start, end))
+            found.places.extend(state_body_country(text, start, end))
             found.orgs.append(OrgMention(surface, is_heading))
-    found.places = _unique([*dateline_places(text), *venue_places(text), *found.places])
+    found.places = unique_places([*dateline_places(text), *venue_places(text), *found.places])
     return found
 
 
@@ -361,7 +273,7 @@ def _entities(prepared: Prepared, lines: list[Line], entities: list[Entity]) -> 
     covered = [(ent.start, ent.end) for ent in entities]
     covered += [(m.start, m.end) for m in found.persons]
     places += missed_places(text, covered, countries)
-    places = _without_landforms(places, text)
+    places = without_landforms(places, text)
     places.sort(key=lambda m: m.start)
     names = {fold(name) for person in people for name in person["aliases"]}
     taken = set(names)
@@ -373,7 +285,7 @@ def _entities(prepared: Prepared, lines: list[Line], entities: list[Entity]) -> 
         "regions": extract_regions(
             places,
             text,
-            outlet_country=_outlet_country(prepared.outlet),
+            outlet_country=outlet_country(prepared.outlet),
             title_end=prepared.title_end,
             not_places=frozenset(names | {name.split()[-1] for name in names}),
             name_words=frozenset(word for name in names for word in name.split()),
@@ -383,27 +295,12 @@ def _entities(prepared: Prepared, lines: list[Line], entities: list[Entity]) -> 
     }
 
 
-def _without_landforms(places: list[PlaceMention], text: str) -> list[PlaceMention]:
-    """Drop a name the article uses for a landform ("the Atacama salt flat"), in every mention
-    ("brine pumping in Atacama"), unless the article also calls it a region ("the Atacama
-    region")."""
-    cleaned = [trimmed(m) for m in places]
-
-    def folded_before(kind: re.Pattern[str]) -> set[str]:
-        return {fold(m.surface) for m in cleaned if kind.match(text, m.end)}
-
-    landforms = folded_before(_LANDFORM_AFTER) - folded_before(_REGION_AFTER)
-    return [
-        m for m, clean in zip(places, cleaned, strict=True) if fold(clean.surface) not in landforms
-    ]
-
-
 def _gazetteer_only(prepared: Prepared) -> dict[str, Any]:
     """Regions by name for text the English model cannot read; no people rather than wrong ones."""
     text = prepared.ner_text
     places = scan_places(text)
     regions = extract_regions(
-        places, text, outlet_country=_outlet_country(prepared.outlet), title_end=prepared.title_end
+        places, text, outlet_country=outlet_country(prepared.outlet), title_end=prepared.title_end
     )
     return {"people": [], "regions": regions, "organizations": []}
 

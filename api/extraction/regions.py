@@ -20,6 +20,7 @@ from functools import cache
 
 from api.extraction.gazetteer import Place, bare_name, gazetteer, key
 from api.extraction.names import MEDIUM_AFTER
+from api.extraction.text import EDGE_PUNCT, POSSESSIVE, without_the
 from api.textnorm import fold
 
 STRONG_CITY_POPULATION = 100_000
@@ -90,8 +91,7 @@ _IRREGULAR_DEMONYMS = frozenset(
         "asian",
     ]
 )
-_EDGE_PUNCT = " \t,;:!?()[]{}\"'“”‘’*-–—/."
-_POSSESSIVE = re.compile(r"['’`]s$")
+_EDGE_PUNCT = EDGE_PUNCT + "."  # a place name never ends in a full stop
 # Where an NER span runs past a place name: a new line, a bracket, a dash, a score, "v".
 _SPAN_END = re.compile(r"\n|\s*\(|\s+[-–—]\s+|\s+\d|\s+v\.?\s")
 _OTHER_PARTICLES = frozenset({"of", "de", "la", "le", "al", "el", "du", "upon", "on", "the", "and"})
@@ -179,8 +179,8 @@ class Region:
 def clean_surface(surface: str) -> str:
     """'the Kremlin's' -> 'Kremlin', 'Somerset 83' -> 'Somerset'; keeps dots ('U.S.', 'Fla.')."""
     text = _SPAN_END.split(surface, maxsplit=1)[0].strip()
-    text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT.replace(".", ""))
-    return text[4:] if text.lower().startswith("the ") else text
+    text = POSSESSIVE.sub("", text).strip(_EDGE_PUNCT.replace(".", ""))
+    return without_the(text)
 
 
 def trimmed(mention: PlaceMention) -> PlaceMention:
@@ -339,7 +339,7 @@ def _score(place: Place, context: Context, nearby: str, same_name_admin1: set[st
     return score
 
 
-def resolve(places: list[Place], context: Context, nearby: str) -> Place:
+def most_plausible(places: list[Place], context: Context, nearby: str) -> Place:
     """The most plausible of several same-named places."""
     admin1 = {p.code for p in places if p.type == "admin1"}
     return max(places, key=lambda p: _score(p, context, nearby, admin1))
@@ -406,7 +406,7 @@ def extract_regions(
     )
     regions: dict[str, Region] = {}
     for mention, surface, places in resolved:
-        place = resolve(places, context, _words_around(text, mention)) if places else None
+        place = most_plausible(places, context, _words_around(text, mention)) if places else None
         for named in _with_city_region(place):
             code = named.code if named else fold(surface)
             region = regions.setdefault(code, Region(named, named.name if named else surface))

@@ -28,17 +28,18 @@ from urllib.parse import urlsplit
 
 import courlan
 from marshmallow import ValidationError
-from werkzeug.datastructures import ETags
 
+from api.errors import Conflict, NotFound, PreconditionFailed, TooLarge
 from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
-from api.store import VersionConflict
+from api.services.metrics import ServiceMetrics
+from api.services.stories import StoryKeeper, own_story
+from api.store.documents import text_key
 from api.store.index import ArticleIndex, BulkOutcome, StoredArticle, Version
 from api.textnorm import fold
-from api.web.metrics import ServiceMetrics
-from api.web.problems import ProblemError, field_messages
 from schemas.articles import ArticleInSchema
+from schemas.common import field_messages
 
 log = logging.getLogger(__name__)
 
@@ -58,31 +59,62 @@ class WriteResult:
     outcome: str  # created, updated or unchanged
 
 
+ANY_VERSION = "*"
+
+
+@dataclass
+class BatchItem:
+    """One article of a batch, from validation to its answer; status 0: not decided yet."""
+
+    position: int
+    payload: dict[str, Any] = field(default_factory=dict)
+    id: str = ""
+    digest: str = ""
+    status: int = 0
+    errors: dict[str, Any] | None = None
+
+    def fail(self, status: int, errors: dict[str, Any]) -> None:
+        self.status, self.errors = status, errors
+
+    def result(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"index": self.position}
+        if self.id:
+            result["id"] = self.id
+        result["status"] = self.status
+        if self.errors:
+            result["errors"] = self.errors
+        return result
+
+
 @dataclass(frozen=True)
 class Precondition:
-    """A write's If-Match and If-None-Match (RFC 9110 13.1.1-2); empty ETags: not given."""
+    """A write's If-Match and If-None-Match (RFC 9110 13.1.1-2) as sets of version tags;
+    None: not given, `ANY_VERSION`: `*`. If-Match compares strongly, so it holds only the
+    strong tags given (an If-Match of weak tags only is an empty set, which nothing matches);
+    If-None-Match compares weakly, so it holds both."""
 
-    if_match: ETags = field(default_factory=ETags)
-    if_none_match: ETags = field(default_factory=ETags)
+    if_match: frozenset[str] | None = None
+    if_none_match: frozenset[str] | None = None
 
     @property
     def given(self) -> bool:
-        return bool(self.if_match or self.if_none_match)
+        return self.if_match is not None or self.if_none_match is not None
 
     def check(self, stored: StoredArticle | None) -> None:
-        """Raise 412 unless the stored article (None: there is none) satisfies both fields."""
+        """Raise PreconditionFailed unless the stored article (None: there is none) satisfies
+        both fields."""
         tag = stored.version.tag if stored else None
-        if self.if_match and (tag is None or not self.if_match.contains(tag)):
-            raise precondition_failed("The article has changed since that ETag was issued.")
-        if self.if_none_match and tag is not None and self.if_none_match.contains_weak(tag):
-            raise precondition_failed("The article exists already.")
+        if self.if_match is not None and (tag is None or not _names(self.if_match, tag)):
+            raise PreconditionFailed("The article has changed since that ETag was issued.")
+        if self.if_none_match is not None and tag is not None and _names(self.if_none_match, tag):
+            raise PreconditionFailed("The article exists already.")
+
+
+def _names(tags: frozenset[str], tag: str) -> bool:
+    return ANY_VERSION in tags or tag in tags
 
 
 NO_PRECONDITION = Precondition()
-
-
-def precondition_failed(detail: str) -> ProblemError:
-    return ProblemError(412, detail, kind="precondition-failed")
 
 
 def canonical_url(url: str) -> str:
@@ -131,12 +163,15 @@ class ArticleService:
         ner: CoreNLPEngine,
         limits: dict[str, int],
         metrics: ServiceMetrics,
+        stories: StoryKeeper | None = None,
     ) -> None:
-        """limits: the largest `text` and `html` accepted, in UTF-8 bytes."""
+        """limits: the largest `text` and `html` accepted, in UTF-8 bytes; stories: None only
+        to measure what stories cost."""
         self.index = index
         self.ner = ner
         self.limits = limits
         self.metrics = metrics
+        self.stories = stories
 
     def _extract(self, payload: dict[str, Any]) -> dict[str, Any]:
         with self.metrics.extraction_seconds.time():
@@ -154,12 +189,7 @@ class ArticleService:
     def check_size(self, payload: dict[str, Any]) -> None:
         oversized = self.oversized_fields(payload)
         if oversized:
-            raise ProblemError(
-                413,
-                "The article is larger than this service accepts.",
-                kind="article-too-large",
-                errors=oversized,
-            )
+            raise TooLarge("The article is larger than this service accepts.", errors=oversized)
 
     # --- single articles ---------------------------------------------------------------------
 
@@ -174,6 +204,9 @@ class ArticleService:
         self.check_size(payload)
         article_key = article_id(payload)
         stored = self.index.get(article_key)
+        if stored is None and (copy := self._exact_copy(payload)) is not None:
+            precondition.check(copy)
+            return WriteResult(copy.article, False, copy.version, "unchanged")
         precondition.check(stored)
         result = self._store(
             article_key,
@@ -183,8 +216,28 @@ class ArticleService:
             refresh,
             precondition,
         )
+        if result.outcome != "unchanged":
+            self._reconcile([result.article], refresh)
         self.metrics.count_articles(result.outcome)
         return result
+
+    def _exact_copy(self, payload: dict[str, Any]) -> StoredArticle | None:
+        """The stored article a URL-less text is, whatever its URL: the same folded text.
+
+        With a URL each publication stays its own record (and joins the story instead).
+        """
+        if payload.get("url") or not payload.get("text"):
+            return None
+        return self.index.find_texts([text_key(payload["text"])]).get(text_key(payload["text"]))
+
+    def _reconcile(self, articles: list[dict[str, Any]], refresh: str) -> None:
+        """Join the written articles to their stories; their `story` shows where they ended."""
+        if self.stories is None or not articles:
+            return
+        moves = self.stories.reconcile(articles, refresh)
+        for article in articles:
+            if article["id"] in moves:
+                article["story"] = moves[article["id"]]
 
     def _store(
         self,
@@ -199,18 +252,18 @@ class ArticleService:
         for _ in range(MAX_WRITE_ATTEMPTS):
             if stored and stored.content_hash == digest:
                 return WriteResult(stored.article, False, stored.version, "unchanged")
-            article = self._stamp(built(), article_key, stored)
+            article = self._stamp_in_story(built(), article_key, stored)
             try:
                 if stored:
                     version = self.index.replace(article, digest, refresh, stored.version)
                     return WriteResult(article, False, version, "updated")
                 version = self.index.create(article, digest, refresh)
                 return WriteResult(article, True, version, "created")
-            except VersionConflict:
+            except Conflict:
                 if precondition.given:
-                    raise precondition_failed("The article changed while this write ran.") from None
+                    raise PreconditionFailed("The article changed while this write ran.") from None
                 stored = self.index.get(article_key)
-        raise VersionConflict(article_key)
+        raise Conflict(article_key)
 
     def replace(
         self,
@@ -225,11 +278,15 @@ class ArticleService:
         built = build_article(payload, self._extract(payload))
         result = self._rewrite(
             article_key,
-            lambda current: (self._stamp(built, article_key, current), input_hash(payload)),
+            lambda current: (
+                self._stamp_in_story(built, article_key, current),
+                input_hash(payload),
+            ),
             stored,
             refresh,
             precondition,
         )
+        self._reconcile([result.article], refresh)
         self.metrics.count_articles("updated")
         return result
 
@@ -265,11 +322,11 @@ class ArticleService:
             try:
                 version = self.index.replace(article, digest, refresh, stored.version)
                 return WriteResult(article, False, version, "updated")
-            except VersionConflict:
+            except Conflict:
                 if precondition.given:
-                    raise precondition_failed("The article changed while this write ran.") from None
+                    raise PreconditionFailed("The article changed while this write ran.") from None
                 stored = self._require(article_key)
-        raise VersionConflict(article_key)
+        raise Conflict(article_key)
 
     def delete(
         self, article_key: str, refresh: str, precondition: Precondition = NO_PRECONDITION
@@ -281,8 +338,8 @@ class ArticleService:
             expected = stored.version
         try:
             deleted = self.index.delete(article_key, refresh, expected)
-        except VersionConflict:
-            raise precondition_failed("The article changed while this delete ran.") from None
+        except Conflict:
+            raise PreconditionFailed("The article changed while this delete ran.") from None
         if not deleted:
             raise _not_found(article_key)
 
@@ -293,71 +350,35 @@ class ArticleService:
 
     def save_batch(self, raw_items: Iterable[Any], refresh: str) -> dict[str, Any]:
         """Store many articles; every item gets its own status and nothing fails silently."""
-        results: list[dict[str, Any]] = []
-        valid: list[tuple[int, dict[str, Any], str, str]] = []
-        for position, raw in enumerate(raw_items):
-            payload, errors, status = self._validate_item(raw)
-            if errors:
-                results.append({"index": position, "status": status, "errors": errors})
-                continue
-            results.append({"index": position})
-            valid.append((position, payload, article_id(payload), input_hash(payload)))
-
-        stored = self.index.get_many(list(dict.fromkeys(key for _, _, key, _ in valid)))
+        items = [self._batch_item(position, raw) for position, raw in enumerate(raw_items)]
+        valid = [item for item in items if item.status == 0]
+        stored = self.index.get_many(list(dict.fromkeys(item.id for item in valid)))
+        self._resolve_exact_copies(valid, stored)
         # The last item for an id is the one written; earlier ones share its outcome.
-        last_for_id = {key: (position, payload, digest) for position, payload, key, digest in valid}
+        last_for_id = {item.id: item for item in valid}
         to_write = {
             key: item
             for key, item in last_for_id.items()
-            if not (key in stored and stored[key].content_hash == item[2])
+            if not (key in stored and stored[key].content_hash == item.digest)
         }
         built = self._extract_all(to_write)
-        created: set[str] = set()
-        outcomes: dict[str, BulkOutcome] = {}
-        for outcome in self.index.bulk_write(
-            [
-                {
-                    "op": "index" if key in stored else "create",
-                    "article": self._stamp(article, key, stored.get(key)),
-                    "content_hash": to_write[key][2],
-                    "expected": stored[key].version if key in stored else None,
-                }
-                for key, article in built.items()
-            ],
-            refresh,
-        ):
-            if outcome.status == 409:
-                # A concurrent write got there first: store this item over it, one by one.
-                again = self._store(
-                    outcome.id,
-                    to_write[outcome.id][2],
-                    lambda article=built[outcome.id]: article,
-                    self.index.get(outcome.id),
-                    refresh,
-                    NO_PRECONDITION,
-                )
-                outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
-            if outcome.ok and outcome.status == 201:
-                created.add(outcome.id)
-            outcomes[outcome.id] = outcome
+        outcomes = self._write_batch(built, to_write, stored, refresh)
         seen: set[str] = set()
-        for position, _, key, _ in valid:
-            result = results[position]
-            outcome = outcomes.get(key)
-            result["id"] = key
-            if key in to_write and key not in built:
-                result["status"] = 422
-                result["errors"] = {"_extraction": ["The article could not be processed."]}
+        for item in valid:
+            outcome = outcomes.get(item.id)
+            if item.id in to_write and item.id not in built:
+                item.fail(422, {"_extraction": ["The article could not be processed."]})
             elif outcome is None:  # unchanged input: nothing to write
-                result["status"] = 200
+                item.status = 200
             elif not outcome.ok:
                 # 400 means the document itself was refused; anything else (a full queue, a
                 # read-only index) is the node's state, worth retrying later.
-                result["status"] = 422 if outcome.status == 400 else 503
-                result["errors"] = {"elasticsearch": [outcome.error or "rejected"]}
+                status = 422 if outcome.status == 400 else 503
+                item.fail(status, {"elasticsearch": [outcome.error or "rejected"]})
             else:
-                result["status"] = 201 if key in created and key not in seen else 200
-            seen.add(key)
+                item.status = 201 if outcome.status == 201 and item.id not in seen else 200
+            seen.add(item.id)
+        results = [item.result() for item in items]
         summary = {
             "items": results,
             "created": sum(1 for r in results if r["status"] == 201),
@@ -368,28 +389,90 @@ class ArticleService:
             self.metrics.count_articles(name, summary[name])
         return summary
 
-    def _validate_item(self, raw: Any) -> tuple[dict[str, Any], dict[str, Any] | None, int]:
+    def _resolve_exact_copies(
+        self, valid: list[BatchItem], stored: dict[str, StoredArticle]
+    ) -> None:
+        """URL-less items whose text is stored under another id become that article, unchanged."""
+        keys = {
+            item.position: text_key(item.payload["text"])
+            for item in valid
+            if item.id not in stored and not item.payload.get("url") and item.payload.get("text")
+        }
+        copies = self.index.find_texts(sorted(set(keys.values())))
+        for item in valid:
+            copy = copies.get(keys.get(item.position, ""))
+            if copy is not None:
+                item.id = copy.article["id"]
+                stored[item.id] = copy
+                item.digest = copy.content_hash or ""
+
+    def _batch_item(self, position: int, raw: Any) -> BatchItem:
+        """Validate one raw item: a failed item carries its status and errors already."""
+        item = BatchItem(position)
         if not isinstance(raw, dict):
-            return {}, {"_schema": ["Each article must be a JSON object."]}, 422
+            item.fail(422, {"_schema": ["Each article must be a JSON object."]})
+            return item
         try:
             payload = _INPUT_SCHEMA.load(raw)
         except ValidationError as error:
-            return {}, field_messages(error), 422
+            item.fail(422, field_messages(error))
+            return item
         oversized = self.oversized_fields(payload)
         if oversized:
-            return {}, oversized, 413
-        return payload, None, 0
+            item.fail(413, oversized)
+            return item
+        item.payload, item.id, item.digest = payload, article_id(payload), input_hash(payload)
+        return item
 
-    def _extract_all(
-        self, to_write: dict[str, tuple[int, dict[str, Any], str]]
-    ) -> dict[str, dict[str, Any]]:
+    def _write_batch(
+        self,
+        built: dict[str, dict[str, Any]],
+        to_write: dict[str, BatchItem],
+        stored: dict[str, StoredArticle],
+        refresh: str,
+    ) -> dict[str, BulkOutcome]:
+        """Write the built articles in bulk, each conditional on the version it was built on."""
+        stamped = {
+            key: self._stamp(article, key, stored.get(key)) for key, article in built.items()
+        }
+        if self.stories is not None:
+            self.stories.assign(list(stamped.values()))
+        outcomes: dict[str, BulkOutcome] = {}
+        for outcome in self.index.bulk_write(
+            [
+                {
+                    "op": "index" if key in stored else "create",
+                    "article": stamped[key],
+                    "content_hash": to_write[key].digest,
+                    "expected": stored[key].version if key in stored else None,
+                }
+                for key in built
+            ],
+            refresh,
+        ):
+            if outcome.status == 409:
+                # A concurrent write got there first: store this item over it, one by one.
+                again = self._store(
+                    outcome.id,
+                    to_write[outcome.id].digest,
+                    lambda article=built[outcome.id]: article,
+                    self.index.get(outcome.id),
+                    refresh,
+                    NO_PRECONDITION,
+                )
+                outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
+            outcomes[outcome.id] = outcome
+        self._reconcile([stamped[key] for key, outcome in outcomes.items() if outcome.ok], refresh)
+        return outcomes
+
+    def _extract_all(self, to_write: dict[str, BatchItem]) -> dict[str, dict[str, Any]]:
         """Extract in one pipeline pass; articles whose extraction fails are left out.
 
         NerUnavailable is not an article's fault: it fails the whole batch, so that nothing is
         stored without its people and organisations.
         """
         keys = list(to_write)
-        payloads = [to_write[key][1] for key in keys]
+        payloads = [to_write[key].payload for key in keys]
         try:
             with self.metrics.extraction_seconds.time():
                 extracted = extract_many(payloads, self.ner)
@@ -420,12 +503,23 @@ class ArticleService:
         self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
     ) -> dict[str, Any]:
         now = _now()
-        return {
+        stamped = {
             "id": article_key,
             **article,
             "created_at": stored.article.get("created_at", now) if stored else now,
             "updated_at": now,
         }
+        # A new text starts as a story of its own; reconciliation then joins it to its copies.
+        stamped["story"] = own_story(stamped)
+        return stamped
+
+    def _stamp_in_story(
+        self, article: dict[str, Any], article_key: str, stored: StoredArticle | None
+    ) -> dict[str, Any]:
+        stamped = self._stamp(article, article_key, stored)
+        if self.stories is not None:
+            self.stories.assign([stamped])
+        return stamped
 
     def _require(self, article_key: str) -> StoredArticle:
         stored = self.index.get(article_key)
@@ -458,5 +552,5 @@ def _merge(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     return article
 
 
-def _not_found(article_key: str) -> ProblemError:
-    return ProblemError(404, f"No article with id {article_key!r}.", kind="not-found")
+def _not_found(article_key: str) -> NotFound:
+    return NotFound(f"No article with id {article_key!r}.")

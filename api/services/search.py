@@ -21,37 +21,29 @@ from typing import Any
 
 from marshmallow import fields
 
-from api.extraction.gazetteer import ancestors, resolve
+from api.entities import ENTITY_KINDS, KINDS_BY_NAME
+from api.errors import InvalidCursor, NotFound, PageTooDeep
+from api.extraction.gazetteer import ancestors, region_records
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
-from api.store.index import ArticleIndex
+from api.store.index import ArticleIndex, StorySize
 from api.textnorm import fold
-from api.web.problems import ProblemError
 from schemas.search import ArticleQueryArgsSchema
 
 MAX_WINDOW = 10_000
-PIT_KEEP_ALIVE = "5m"
 # The parameters that define which articles a walk visits; the rest may change between pages.
 IDENTITY_PARAMS = (
     "q",
-    "person",
-    "region",
+    *(kind.filter for kind in ENTITY_KINDS),
     "focus",
-    "author",
-    "outlet",
-    "organization",
     "language",
     "published_from",
     "published_to",
     "sort",
+    "collapse",
 )
-ENTITY_KEY_FIELDS = {
-    "people": "person_keys",
-    "authors": "author_keys",
-    "organizations": "organization_keys",
-    "outlets": "outlet_keys",
-    "regions": "region_keys",
-}
+# The members a story page lists at most.
+STORY_PAGE = 1_000
 
 
 @functools.lru_cache(maxsize=4096)
@@ -64,11 +56,11 @@ def region_lookup_keys(value: str) -> tuple[str, ...]:
     answer is cached per value.
     """
     keys = [fold(value)]
-    keys += [fold(record["code"]) for record in resolve(value) if record.get("code")]
+    keys += [fold(record["code"]) for record in region_records(value) if record.get("code")]
     return tuple(dict.fromkeys(keys))
 
 
-def _identity(args: dict[str, Any]) -> dict[str, Any]:
+def query_identity(args: dict[str, Any]) -> dict[str, Any]:
     identity = {name: args[name] for name in IDENTITY_PARAMS if args.get(name) not in (None, [])}
     for name in ("published_from", "published_to"):
         if isinstance(identity.get(name), dt.date):
@@ -104,8 +96,20 @@ def decode_cursor(token: str) -> dict[str, Any]:
     return payload
 
 
-def _bad_cursor(detail: str) -> ProblemError:
-    return ProblemError(400, detail, kind="invalid-cursor", errors={"cursor": [detail]})
+def continue_identity(
+    cursor: dict[str, Any], identity: dict[str, Any], given: set[str]
+) -> dict[str, Any]:
+    """A cursor continues its own query; parameters given beside it must agree with it."""
+    if given & set(IDENTITY_PARAMS) and identity != cursor["q"]:
+        raise _bad_cursor(
+            "This cursor belongs to a different query; drop the other "
+            "query parameters or start again without cursor."
+        )
+    return dict(cursor["q"])
+
+
+def _bad_cursor(detail: str) -> InvalidCursor:
+    return InvalidCursor(detail, errors={"cursor": [detail]})
 
 
 class SearchService:
@@ -115,39 +119,51 @@ class SearchService:
 
     # --- GET /articles ---------------------------------------------------------------------
 
-    def search(self, args: dict[str, Any], explicit: set[str]) -> dict[str, Any]:
+    def search(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Run a search from ArticleQueryArgsSchema's arguments, which hold exactly the
+        parameters the client gave plus the defaults of those that do not define the query."""
         cursor = decode_cursor(args["cursor"]) if args.get("cursor") else None
-        identity = _identity(args)
+        identity = query_identity(args)
         if cursor:
-            identity = self._continue_identity(cursor, identity, explicit)
+            identity = continue_identity(cursor, identity, given=set(args))
         per_page = args["per_page"]
         offset = (args.get("page", 1) - 1) * per_page
         if offset + per_page > MAX_WINDOW:
-            raise ProblemError(
-                400,
+            raise PageTooDeep(
                 f"page × per_page may not exceed {MAX_WINDOW:,} results; follow `next_cursor` "
                 "(or pass ?cursor=) to walk further.",
-                kind="page-too-deep",
                 errors={"page": [f"At most {MAX_WINDOW // per_page} with this per_page."]},
             )
         sort = identity["sort"]
         pit_id = cursor["p"] if cursor else None
         counting = per_page == 0  # totals and facets only: no page, so nothing to walk on
-        if sort == "relevance" and pit_id is None and not counting:
-            pit_id = self.index.open_point_in_time(PIT_KEEP_ALIVE)
+        collapsing = identity.get("collapse") == "story"
+        # Elasticsearch takes search_after with collapse only when sorting on the story id
+        # alone; a collapsed walk therefore pages by offset inside a point-in-time, which keeps
+        # the set of stories fixed, so that no story is skipped or repeated.
+        if collapsing and cursor:
+            after = cursor["a"]
+            if len(after) != 1 or not isinstance(after[0], int) or after[0] < 0:
+                raise _bad_cursor("This cursor does not fit this query.")
+            offset = after[0]
+            if offset + per_page > MAX_WINDOW:
+                raise _bad_cursor(f"A walk by story ends after {MAX_WINDOW:,} stories.")
+        if (sort == "relevance" or collapsing) and pit_id is None and not counting:
+            pit_id = self.index.open_point_in_time(queries.PIT_KEEP_ALIVE)
         spec = queries.SearchSpec(
             q=identity.get("q"),
             filters=self._filters(identity),
             sort=sort,
             size=per_page,
             offset=offset,
-            search_after=cursor["a"] if cursor else None,
+            search_after=cursor["a"] if cursor and not collapsing else None,
             facets=tuple(args.get("facets") or ()),
             facet_size=args["facet_size"],
             interval=args["interval"],
             highlight=self.highlighting if args.get("highlight") else None,
             include_text="text" in (args.get("fields") or ()),
             pit_id=pit_id,
+            collapse_story=collapsing,
         )
         response = self._run(spec)
         hits = response["hits"]["hits"]
@@ -156,14 +172,17 @@ class SearchService:
         if counting:
             pass  # a cursor given with per_page=0 stays usable: its point-in-time stays open
         elif len(hits) == per_page:
-            next_cursor = encode_cursor(identity, hits[-1]["sort"], pit_id)
+            after = [offset + per_page] if collapsing else hits[-1]["sort"]
+            next_cursor = encode_cursor(identity, after, pit_id)
         elif pit_id:
             self.index.close_point_in_time(pit_id)
         result: dict[str, Any] = {
             "total": response["hits"]["total"],
-            "items": [queries.parse_hit(hit) for hit in hits],
+            "items": self.with_story_sizes([queries.parse_hit(hit) for hit in hits]),
             "next_cursor": next_cursor,
         }
+        if collapsing:
+            result["stories"] = response["aggregations"]["story_total"]["value"]
         if spec.facets:
             result["facets"] = queries.parse_facets(response.get("aggregations", {}))
         return result
@@ -177,28 +196,17 @@ class SearchService:
             name: values if isinstance(schema.fields.get(name), fields.List) else values[-1]
             for name, values in parsed.items()
         }
-        identity = _identity(schema.load(raw))
+        identity = query_identity(schema.load(raw))
         return queries.query_clause(identity.get("q"), self._filters(identity))
-
-    def _continue_identity(
-        self, cursor: dict[str, Any], identity: dict[str, Any], explicit: set[str]
-    ) -> dict[str, Any]:
-        """A cursor continues its own query; parameters given beside it must agree with it."""
-        if explicit & set(IDENTITY_PARAMS) and identity != cursor["q"]:
-            raise _bad_cursor(
-                "This cursor belongs to a different query; drop the other "
-                "query parameters or start again without cursor."
-            )
-        return dict(cursor["q"])
 
     def _filters(self, identity: dict[str, Any]) -> queries.Filters:
         return queries.Filters(
-            people=tuple(fold(p) for p in identity.get("person", [])),
-            regions=tuple(region_lookup_keys(r) for r in identity.get("region", [])),
+            entities=tuple(
+                (kind.name, lookup_keys(kind.name, value))
+                for kind in ENTITY_KINDS
+                for value in _values(identity.get(kind.filter))
+            ),
             focus=bool(identity.get("focus")),
-            author=fold(identity["author"]) if identity.get("author") else None,
-            outlet=_outlet_key(identity.get("outlet")),
-            organizations=tuple(fold(o) for o in identity.get("organization", [])),
             language=identity["language"].lower() if identity.get("language") else None,
             published_from=_as_date(identity.get("published_from")),
             published_to=_as_date(identity.get("published_to")),
@@ -209,10 +217,46 @@ class SearchService:
             return self.index.search(queries.search_body(spec))
         except PointInTimeExpired:
             raise _bad_cursor(
-                "This cursor has expired (idle for over 5 minutes); start the walk again."
+                f"This cursor has expired (idle for over {queries.PIT_KEEP_ALIVE_MINUTES} "
+                "minutes); start the walk again."
             ) from None
         except SearchAfterRejected:
             raise _bad_cursor("This cursor does not fit this query.") from None
+
+    # --- stories -----------------------------------------------------------------------------
+
+    def with_story_sizes(self, articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each article's `story` with its size, counted now (one aggregation for all). An
+        article not searchable yet (written within the refresh interval) counts too, so that
+        every answer about it tells the same size."""
+        ids = sorted({a["story"]["id"] for a in articles if a.get("story")})
+        sizes = self.index.story_sizes(ids, [a["id"] for a in articles if a.get("story")])
+        for article in articles:
+            if not article.get("story"):
+                continue
+            story_id = article["story"]["id"]
+            size = sizes.get(story_id, StorySize(0, frozenset(), frozenset()))
+            count, outlets = size.articles, set(size.outlets)
+            if article["id"] not in size.visible:
+                count += 1
+                if (article.get("outlet") or {}).get("name"):
+                    outlets.add(article["outlet"]["name"])
+            article["story"] = {"id": story_id, "articles": count, "outlets": len(outlets)}
+        return articles
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        """A story's articles, first publication first, and the outlets that ran it."""
+        total, members = self.index.story_members([story_id], STORY_PAGE)
+        if not members:
+            raise NotFound(f"No story with id {story_id!r}.")
+        outlets = [m["outlet"]["name"] for m in members if m.get("outlet")]
+        return {
+            "id": story_id,
+            "articles": total,
+            "first": members[0],
+            "outlets": list(dict.fromkeys(outlets)),
+            "items": members,
+        }
 
     # --- entity endpoints --------------------------------------------------------------------
 
@@ -241,18 +285,18 @@ class SearchService:
             item["type"] = entity.extra[0]
         return item
 
-    def entity_detail(self, kind: str, name: str) -> dict[str, Any] | None:
-        keys = list(region_lookup_keys(name)) if kind == "regions" else [fold(name)]
-        if kind == "outlets":
-            keys.append(fold(name).removeprefix("www."))
-        body = queries.entity_detail_body(ENTITY_KEY_FIELDS[kind], keys, co_size=10, latest=5)
+    def entity_detail(self, kind: str, name: str) -> dict[str, Any]:
+        """Everything known about one entity; NotFound when no article names it."""
+        keys = list(lookup_keys(kind, name))
+        body = queries.entity_detail_body(kind, keys, co_size=10, latest=5)
         response = self.index.search(body)
-        if response["hits"]["total"]["value"] == 0:
-            return None
-        aggregations = response["aggregations"]
-        own = self._own_bucket(kind, name, aggregations[kind]["buckets"])
+        aggregations = response.get("aggregations", {})
+        own = None
+        if response["hits"]["total"]["value"]:
+            own = self._own_bucket(kind, name, aggregations[kind]["buckets"])
         if own is None:
-            return None
+            described = KINDS_BY_NAME[kind].described_as
+            raise NotFound(f"No {described} {name!r} in any article.")
         detail = self._entity_item(kind, own)
         detail["articles"] = response["hits"]["total"]["value"]
         detail["aliases"] = self._aliases(kind, detail["name"], response["hits"]["hits"])
@@ -302,8 +346,20 @@ class SearchService:
         return [alias for alias, _ in seen.most_common()]
 
 
-def _outlet_key(outlet: str | None) -> str | None:
-    return fold(outlet).removeprefix("www.") if outlet else None
+def lookup_keys(kind: str, value: str) -> tuple[str, ...]:
+    """The folded keys, any of which an article must carry to match `value` of this kind."""
+    if kind == "regions":
+        return region_lookup_keys(value)
+    if kind == "outlets":
+        return tuple(dict.fromkeys([fold(value), fold(value).removeprefix("www.")]))
+    return (fold(value),)
+
+
+def _values(given: str | list[str] | None) -> list[str]:
+    """A filter's values: repeatable filters are lists, the others a single string."""
+    if not given:
+        return []
+    return given if isinstance(given, list) else [given]
 
 
 def _as_date(value: str | None) -> dt.date | None:

@@ -266,6 +266,8 @@
     params.set("highlight", "true");
     params.set("facets", "people,regions,outlets,authors");
     params.set("facet_size", "10");
+    // Copies of one story (syndicated by other outlets) are one result.
+    params.set("collapse", "story");
     return params;
   };
 
@@ -361,6 +363,17 @@
       if (item.published_at) {
         meta.push(el("time", {
           datetime: item.published_at.slice(0, 10), text: formatDate(item.published_at),
+        }));
+      }
+      var story = item.story || {};
+      if (story.articles > 1) {
+        var others = Math.max(story.outlets - 1, 0);
+        meta.push(el("a", {
+          class: "as-story",
+          href: widget.api + "/stories/" + encodeURIComponent(story.id),
+          text: others
+            ? "also in " + others + (others === 1 ? " outlet" : " outlets")
+            : story.articles + " copies",
         }));
       }
       var snippet = null;

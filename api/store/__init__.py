@@ -24,6 +24,7 @@ from elasticsearch.helpers import BulkIndexError, ScanError
 from elasticsearch.serializer import OrjsonSerializer
 
 from api.config import Settings
+from api.errors import Conflict
 
 # Errors that mean "the backend is not there right now" rather than "the request was wrong".
 UNAVAILABLE_STATUSES = frozenset({408, 429, 502, 503, 504})
@@ -41,10 +42,6 @@ class SearchAfterRejected(Exception):
     """Elasticsearch refused a cursor's search_after values for this query."""
 
 
-class VersionConflict(Exception):
-    """A conditional write lost: the document changed (or appeared) since it was read."""
-
-
 class Failure(enum.Enum):
     """What a failed Elasticsearch call means for the request that made it."""
 
@@ -58,8 +55,8 @@ class Failure(enum.Enum):
 
 
 def classify(error: Exception) -> Failure:
-    """The meaning of any exception in BACKEND_ERRORS (or VersionConflict)."""
-    if isinstance(error, VersionConflict | ConflictError):
+    """The meaning of any exception in BACKEND_ERRORS (or a lost conditional write)."""
+    if isinstance(error, Conflict | ConflictError):
         return Failure.CONFLICT
     if isinstance(error, TransportError | ScanError):
         # No usable answer: connection refused or reset, TLS, timeout, sniffing, an answer that

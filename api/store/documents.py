@@ -11,29 +11,27 @@ The stored document is the resource plus derived fields:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from api.entities import ENTITY_KINDS
+from api.extraction.fingerprint import fingerprint, story_text
 from api.textnorm import fold
 
 SEPARATOR = "|"
-ENTITY_FIELDS = {
-    "people": "people_entities",
-    "authors": "author_entities",
-    "organizations": "organization_entities",
-    "outlets": "outlet_entities",
-    "regions": "region_entities",
-}
+ENTITY_FIELDS = {kind.name: kind.entity_field for kind in ENTITY_KINDS}
+KEY_FIELDS = {kind.name: kind.key_field for kind in ENTITY_KINDS}
+FOCUS_REGION_KEYS = "focus_region_keys"
 DERIVED_FIELDS = (
     "title_folded",
     "text_folded",
-    "person_keys",
-    "author_keys",
-    "outlet_keys",
-    "organization_keys",
-    "region_keys",
-    "focus_region_keys",
+    *KEY_FIELDS.values(),
+    FOCUS_REGION_KEYS,
+    "story_bands",
+    "story_signature",
+    "text_key",
     *ENTITY_FIELDS.values(),
 )
 
@@ -120,6 +118,21 @@ def credits(article: dict[str, Any]) -> list[dict[str, str]]:
     ]
 
 
+def text_key(text: str) -> str:
+    """The key of exact copies: the same text up to case, accents, quotes and spacing."""
+    return hashlib.sha256(fold(text).encode()).hexdigest()
+
+
+def story_fields(article: dict[str, Any]) -> dict[str, Any]:
+    """What finding and verifying the article's copies needs (see api.extraction.fingerprint)."""
+    found = fingerprint(story_text(article))
+    return {
+        "story_bands": list(found.bands) if found else [],
+        "story_signature": found.encoded() if found else None,
+        "text_key": text_key(article.get("text") or ""),
+    }
+
+
 def to_document(article: dict[str, Any]) -> dict[str, Any]:
     regions = article.get("regions", [])
     people = article.get("people", [])
@@ -144,5 +157,11 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
         organization_entities=[_entity(org["name"]) for org in organizations],
         outlet_entities=[_entity(outlet["name"], outlet.get("domain"))] if outlet else [],
         region_entities=[_region_entity(region) for region in regions],
+        **story_fields(article),
     )
+    # Articles stored before stories existed (mapping v2) start as stories of their own;
+    # `flask --app api restory` then joins them.
+    if article.get("id"):
+        own = {"id": article["id"], "first_published_at": article.get("published_at")}
+        document.setdefault("story", own)
     return document

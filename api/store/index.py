@@ -15,15 +15,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import (
+    ApiError,
+    ConflictError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
 
 from api.config import Settings
+from api.errors import Conflict
 from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
-    VersionConflict,
     documents,
     make_client,
+    queries,
+    server_version,
 )
 from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
 
@@ -58,6 +67,13 @@ class StoredArticle:
     article: dict[str, Any]
     content_hash: str | None
     version: Version
+
+
+@dataclass(frozen=True)
+class StorySize:
+    articles: int
+    outlets: frozenset[str]
+    visible: frozenset[str]  # those of the asked-about articles that search already sees
 
 
 @dataclass(frozen=True)
@@ -117,6 +133,19 @@ class ArticleIndex:
         log.info("created index %s behind alias %s", self.concrete_name(), self.alias)
         return True
 
+    def status(self) -> dict[str, str]:
+        """What /ready reports: the node's version, the alias's health and its name."""
+        health = self.client.cluster.health(index=self.alias)
+        return {
+            "version": server_version(self.client),
+            "cluster_status": health["status"],
+            "alias": self.alias,
+        }
+
+    def concrete_indices(self) -> list[str]:
+        """The concrete indices behind the alias, by name."""
+        return sorted(self.client.indices.get_alias(name=self.alias).body)
+
     def alias_exists(self) -> bool:
         return bool(self.client.indices.exists_alias(name=self.alias))
 
@@ -159,7 +188,7 @@ class ArticleIndex:
         return {doc["_id"]: _stored(doc) for doc in response["docs"] if doc.get("found")}
 
     def create(self, article: dict[str, Any], content_hash: str, refresh: str | bool) -> Version:
-        """Store a new article; raises VersionConflict when the id exists already."""
+        """Store a new article; raises Conflict when the id exists already."""
         return self._write(article, content_hash, refresh, op_type="create")
 
     def replace(
@@ -169,7 +198,7 @@ class ArticleIndex:
         refresh: str | bool,
         expected: Version,
     ) -> Version:
-        """Overwrite an article only if it is still at `expected`; else VersionConflict (also
+        """Overwrite an article only if it is still at `expected`; else Conflict (also
         when it was deleted meanwhile)."""
         return self._write(article, content_hash, refresh, **expected.condition())
 
@@ -186,7 +215,7 @@ class ArticleIndex:
                 **condition,
             )
         except ConflictError:
-            raise VersionConflict(article["id"]) from None
+            raise Conflict(article["id"]) from None
         return _version(response)
 
     def delete(self, article_id: str, refresh: str | bool, expected: Version | None = None) -> bool:
@@ -201,7 +230,7 @@ class ArticleIndex:
         except NotFoundError:
             return False
         except ConflictError:
-            raise VersionConflict(article_id) from None
+            raise Conflict(article_id) from None
         return True
 
     def bulk_write(
@@ -248,6 +277,98 @@ class ArticleIndex:
             )
         return outcomes
 
+    # --- stories -----------------------------------------------------------------------------
+
+    def story_candidates(
+        self, bands: list[str], article_ids: list[str], size: int
+    ) -> list[dict[str, Any]]:
+        """Sources of the articles sharing a band with `bands` or named as story `article_ids`."""
+        if not bands and not article_ids:
+            return []
+        body = queries.story_candidates_body(bands, article_ids, size)
+        return [_versioned(hit) for hit in self.search(body)["hits"]["hits"]]
+
+    def story_members(self, story_ids: list[str], size: int) -> tuple[int, list[dict[str, Any]]]:
+        """How many articles these stories hold, and the first `size` of them, oldest first
+        (each with its `version`, for set_stories)."""
+        response = self.search(queries.story_members_body(story_ids, size))
+        return response["hits"]["total"]["value"], [
+            _versioned(hit) for hit in response["hits"]["hits"]
+        ]
+
+    def story_sizes(self, story_ids: list[str], article_ids: list[str]) -> dict[str, StorySize]:
+        """story id -> its searchable articles, outlets, and which of `article_ids` are among
+        them."""
+        if not story_ids:
+            return {}
+        body = queries.story_sizes_body(story_ids, article_ids)
+        buckets = self.search(body)["aggregations"]["stories"]["buckets"]
+        return {
+            bucket["key"]: StorySize(
+                articles=bucket["doc_count"],
+                outlets=frozenset(b["key"] for b in bucket["outlets"]["buckets"]),
+                visible=frozenset(b["key"] for b in bucket["visible"]["ids"]["buckets"]),
+            )
+            for bucket in buckets
+        }
+
+    def set_stories(
+        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
+    ) -> list[str]:
+        """Give each article its new `story`, only if it is still at the version it was read at.
+
+        Whole documents are written again (one bulk request), not partial updates: a partial
+        update rebuilds the document from _source, which leaves out the folded search fields.
+        The node runs no scripts, so there is no other way. Returns the ids that changed
+        meanwhile (for the caller to read again); articles deleted meanwhile are skipped.
+        """
+        if not stories:
+            return []
+        current = self.get_many(list(stories))
+        changed = [
+            key
+            for key, (_, version) in stories.items()
+            if key in current and current[key].version != version
+        ]
+        actions = [
+            {
+                "op": "index",
+                "article": {**current[key].article, "story": story},
+                "content_hash": current[key].content_hash or "",
+                "expected": version,
+            }
+            for key, (story, version) in stories.items()
+            if key in current and key not in changed
+        ]
+        for outcome in self.bulk_write(actions, refresh):
+            if outcome.status == 409:
+                changed.append(outcome.id)
+            elif not outcome.ok and outcome.status != 404:
+                # Not an article's fault (a read-only or closed index): the backend's, a 503.
+                raise helpers.BulkIndexError(
+                    outcome.error or "story update failed", [{"id": outcome.id}]
+                )
+        return changed
+
+    def find_texts(self, keys: list[str]) -> dict[str, StoredArticle]:
+        """text key -> the stored article with that folded text (the oldest if several).
+
+        A search: an article written within the last refresh interval is not found yet.
+        """
+        if not keys:
+            return {}
+        hits = self.search(
+            {
+                "size": 10 * len(keys),
+                "query": {"terms": {"text_key": keys}},
+                "sort": [{"created_at": "desc"}, {"id": "desc"}],
+                "seq_no_primary_term": True,
+                "_source": {"excludes": ["story_bands", "story_signature"]},
+            }
+        )["hits"]["hits"]
+        # Oldest last, so that it wins.
+        return {hit["_source"]["text_key"]: _stored(hit) for hit in hits}
+
     # --- search ------------------------------------------------------------------------------
 
     # The searches and point-in-time calls of GET /articles go through the client's
@@ -277,6 +398,12 @@ class ArticleIndex:
 
     def scan(self) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
+
+    def scan_fields(self, fields: list[str]) -> Iterator[dict[str, Any]]:
+        """These fields of every article, each with the `version` it was read at."""
+        query = {"sort": ["_doc"], "_source": {"includes": fields}, "seq_no_primary_term": True}
+        for hit in helpers.scan(self.client, index=self.alias, query=query):
+            yield _versioned(hit)
 
     def count(self, query: dict[str, Any] | None = None) -> int:
         return int(self.client.count(index=self.alias, query=query)["count"])
@@ -324,15 +451,27 @@ class ArticleIndex:
     # --- migration ---------------------------------------------------------------------------
 
     def reindex_into(self, version: int) -> int:
-        """Copy every article into `articles-v{version}` and move the alias there atomically."""
+        """Copy every article into `articles-v{version}` and move the alias there atomically.
+
+        If anything fails after the target was created, the target is deleted again: left
+        half-built, the next run could not create it, and nothing should ever read it.
+        """
         target = self.concrete_name(version)
-        old_indices = list(self.client.indices.get_alias(name=self.alias).body)
+        old_indices = self.concrete_indices()
         self.refresh()  # the copy must see every write acknowledged so far
         self.client.indices.create(
             index=target,
             settings=index_settings(self.settings.es_shards, self.settings.es_replicas, "-1"),
             mappings=MAPPING,
         )
+        try:
+            return self._fill_and_swap(target, old_indices)
+        except BaseException:
+            self._drop_unless_live(target)
+            raise
+
+    def _fill_and_swap(self, target: str, old_indices: list[str]) -> int:
+        """Bulk-copy every article into `target` (refreshes off), then move the alias to it."""
         copied, _ = helpers.bulk(
             self.client,
             (
@@ -355,6 +494,15 @@ class ArticleIndex:
         self.client.indices.update_aliases(actions=swap)
         return copied
 
+    def _drop_unless_live(self, target: str) -> None:
+        """Delete a failed reindex's target, unless the alias moved to it after all (an alias
+        swap that timed out on the client may still have happened on the node)."""
+        try:
+            if not self.client.indices.exists_alias(name=self.alias, index=target):
+                self.client.indices.delete(index=target, ignore_unavailable=True)
+        except (ApiError, TransportError) as error:
+            log.error("could not delete the half-built index %s: %s", target, error)
+
 
 def _quote(name: str) -> str:
     return quote(name, safe=",")
@@ -368,6 +516,11 @@ def _stored(hit: Any) -> StoredArticle:
         content_hash=source.get("content_hash"),
         version=_version(hit),
     )
+
+
+def _versioned(hit: Any) -> dict[str, Any]:
+    """A search hit's _source with the `version` it was read at."""
+    return {**hit["_source"], "version": _version(hit)}
 
 
 def _version(answer: Any) -> Version:

@@ -13,8 +13,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.entities import ENTITY_KINDS
+from api.store.documents import FOCUS_REGION_KEYS
+
 # v2: authors are {name, type} objects (schema.org Person or Organization), not strings.
-MAPPING_VERSION = 2
+# v3: stories (story id, LSH bands, MinHash signature) and the folded-text key of exact copies.
+MAPPING_VERSION = 3
+STORIES_SINCE = 3
 
 _KEYWORD = {"type": "keyword"}
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
@@ -68,20 +73,21 @@ MAPPING: dict[str, Any] = {
             }
         },
         "provenance": {"type": "object", "enabled": False},
+        # Stories (api.services.stories): the story's id (the id of its first article) and that
+        # article's publication date, which decides which of two stories a merge keeps.
+        "story": {"properties": {"id": _KEYWORD, "first_published_at": {"type": "date"}}},
+        # One keyword per LSH band of the MinHash signature: candidates are one terms query.
+        "story_bands": _KEYWORD,
+        # The signature itself only verifies candidates: kept in _source, not indexed.
+        "story_signature": _STORED_ONLY_KEYWORD,
+        # sha256 of the folded text: a URL-less post of a stored text is that article.
+        "text_key": _KEYWORD,
         # Folded lookup keys, written by api.store.documents: filters match these exactly.
-        "person_keys": _KEYWORD,
-        "author_keys": _KEYWORD,
-        "outlet_keys": _KEYWORD,
-        "organization_keys": _KEYWORD,
-        "region_keys": _KEYWORD,
-        "focus_region_keys": _KEYWORD,
+        **{kind.key_field: _KEYWORD for kind in ENTITY_KINDS},
+        FOCUS_REGION_KEYS: _KEYWORD,
         # "folded name|...|Display" per entity: one terms aggregation yields a facet or an
         # entity list with counts, and an `include` regex on the folded head does autocomplete.
-        "people_entities": _KEYWORD,
-        "author_entities": _KEYWORD,
-        "organization_entities": _KEYWORD,
-        "outlet_entities": _KEYWORD,
-        "region_entities": _KEYWORD,
+        **{kind.entity_field: _KEYWORD for kind in ENTITY_KINDS},
     },
 }
 

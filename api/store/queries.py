@@ -11,6 +11,8 @@ from typing import Any
 from api.store.documents import (
     DERIVED_FIELDS,
     ENTITY_FIELDS,
+    FOCUS_REGION_KEYS,
+    KEY_FIELDS,
     parse_entity,
     region_entity_fields,
 )
@@ -22,6 +24,9 @@ TITLE_BOOST = 3
 SUMMARY_EXCLUDES = [*DERIVED_FIELDS, "content_hash", "provenance"]
 TIE_BREAKER = {"id": "asc"}
 DATE_FORMAT = "yyyy-MM-dd"
+# How long a point-in-time outlives its last page: a cursor idle for longer has expired.
+PIT_KEEP_ALIVE_MINUTES = 5
+PIT_KEEP_ALIVE = f"{PIT_KEEP_ALIVE_MINUTES}m"
 _FACET_FIELDS = {"published_at": "published_at", **ENTITY_FIELDS}
 
 
@@ -29,13 +34,9 @@ _FACET_FIELDS = {"published_at": "published_at", **ENTITY_FIELDS}
 class Filters:
     """The filters of a search, already folded and, for regions, expanded to lookup keys."""
 
-    people: tuple[str, ...] = ()
-    # One tuple of alternative keys per requested region: any key of each must match.
-    regions: tuple[tuple[str, ...], ...] = ()
-    focus: bool = False
-    author: str | None = None
-    outlet: str | None = None
-    organizations: tuple[str, ...] = ()
+    # (entity kind, alternative keys) per requested value: any key of each must match.
+    entities: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    focus: bool = False  # regions match only the article's focus regions
     language: str | None = None
     published_from: dt.date | None = None
     published_to: dt.date | None = None
@@ -61,17 +62,20 @@ class SearchSpec:
     highlight: Highlighting | None = None
     include_text: bool = False
     pit_id: str | None = None
+    # One hit per story (field collapsing); facets and the total then also count stories.
+    collapse_story: bool = False
 
 
 def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
-    clauses: list[dict[str, Any]] = [{"term": {"person_keys": person}} for person in filters.people]
-    region_field = "focus_region_keys" if filters.focus else "region_keys"
-    clauses += [{"terms": {region_field: list(keys)}} for keys in filters.regions]
-    clauses += [{"term": {"organization_keys": org}} for org in filters.organizations]
-    if filters.author:
-        clauses.append({"term": {"author_keys": filters.author}})
-    if filters.outlet:
-        clauses.append({"term": {"outlet_keys": filters.outlet}})
+    clauses: list[dict[str, Any]] = []
+    for kind, keys in filters.entities:
+        field = KEY_FIELDS[kind]
+        if kind == "regions" and filters.focus:
+            field = FOCUS_REGION_KEYS
+        if len(keys) == 1:
+            clauses.append({"term": {field: keys[0]}})
+        else:
+            clauses.append({"terms": {field: list(keys)}})
     if filters.language:
         clauses.append({"term": {"language": filters.language}})
     if filters.published_from or filters.published_to:
@@ -112,7 +116,15 @@ def sort_clause(sort: str) -> list[Any]:
     return [published_desc, TIE_BREAKER]
 
 
-def facet_aggregations(facets: Iterable[str], size: int, interval: str) -> dict[str, Any]:
+# Story counts are exact below this many stories per bucket (Elasticsearch's ceiling is 40,000).
+STORY_PRECISION = 40_000
+_STORY_COUNT = {"cardinality": {"field": "story.id", "precision_threshold": STORY_PRECISION}}
+
+
+def facet_aggregations(
+    facets: Iterable[str], size: int, interval: str, count_stories: bool = False
+) -> dict[str, Any]:
+    """Facet aggregations; with count_stories every bucket also counts its distinct stories."""
     aggregations: dict[str, Any] = {}
     for name in facets:
         if name == "published_at":
@@ -126,6 +138,8 @@ def facet_aggregations(facets: Iterable[str], size: int, interval: str) -> dict[
             }
         else:
             aggregations[name] = {"terms": {"field": _FACET_FIELDS[name], "size": size}}
+        if count_stories:
+            aggregations[name]["aggs"] = {"stories": _STORY_COUNT}
     return aggregations
 
 
@@ -164,17 +178,26 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
     elif spec.offset:
         body["from"] = spec.offset
     if spec.facets:
-        body["aggs"] = facet_aggregations(spec.facets, spec.facet_size, spec.interval)
+        body["aggs"] = facet_aggregations(
+            spec.facets, spec.facet_size, spec.interval, spec.collapse_story
+        )
+    if spec.collapse_story:
+        # Elasticsearch collapses only the top hits: `from` pages through stories (search_after
+        # would have to sort on the story id alone), and this aggregation counts them.
+        body["collapse"] = {"field": "story.id"}
+        body.setdefault("aggs", {})["story_total"] = _STORY_COUNT
     if spec.highlight and spec.q and spec.q.strip():
         body["highlight"] = highlight_clause(spec.q, spec.highlight)
     if spec.pit_id:
-        body["pit"] = {"id": spec.pit_id, "keep_alive": "5m"}
+        body["pit"] = {"id": spec.pit_id, "keep_alive": PIT_KEEP_ALIVE}
     return body
 
 
 def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     facets: dict[str, list[dict[str, Any]]] = {}
     for name, result in aggregations.items():
+        if name == "story_total":
+            continue
         buckets = result.get("buckets", [])
         if name == "published_at":
             facets[name] = [
@@ -194,7 +217,68 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]
                 {"value": parse_entity(bucket["key"]).name, "count": bucket["doc_count"]}
                 for bucket in buckets
             ]
+        for facet, bucket in zip(facets[name], buckets, strict=True):
+            if "stories" in bucket:
+                facet["stories"] = bucket["stories"]["value"]
     return facets
+
+
+# Outlets listed per story when counting them exactly.
+MAX_STORY_OUTLETS = 1_000
+
+
+def story_sizes_body(story_ids: list[str], article_ids: list[str]) -> dict[str, Any]:
+    """Articles and outlets of each of these stories, and which of `article_ids` are already
+    searchable (an article written within the refresh interval is not yet), in one request."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": {"terms": {"story.id": story_ids}},
+        "aggs": {
+            "stories": {
+                "terms": {"field": "story.id", "size": len(story_ids)},
+                "aggs": {
+                    "outlets": {"terms": {"field": "outlet.name", "size": MAX_STORY_OUTLETS}},
+                    "visible": {
+                        "filter": {"ids": {"values": article_ids}},
+                        "aggs": {"ids": {"terms": {"field": "id", "size": len(article_ids)}}},
+                    },
+                },
+            }
+        },
+    }
+
+
+def story_members_body(story_ids: list[str], size: int) -> dict[str, Any]:
+    """The articles of these stories, first publication first."""
+    return {
+        "size": size,
+        "track_total_hits": True,
+        "query": {"terms": {"story.id": story_ids}},
+        "sort": [{"published_at": {"order": "asc", "missing": "_last"}}, TIE_BREAKER],
+        "_source": {"includes": ["id", "title", "outlet", "url", "published_at", "story"]},
+        "seq_no_primary_term": True,
+    }
+
+
+def story_candidates_body(bands: list[str], article_ids: list[str], size: int) -> dict[str, Any]:
+    """Articles sharing an LSH band with any of these, and those whose story is named after one
+    of these ids; with what verification and the merge rule need."""
+    return {
+        "size": size,
+        "track_total_hits": False,
+        "query": {
+            "bool": {
+                "should": [
+                    {"terms": {"story_bands": bands}},
+                    {"terms": {"story.id": article_ids}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        "_source": {"includes": ["id", "published_at", "story", "story_signature"]},
+        "seq_no_primary_term": True,
+    }
 
 
 def _author_facet(key: str) -> dict[str, Any]:
@@ -252,12 +336,10 @@ def entity_list_body(
     return {"size": 0, "track_total_hits": False, "aggs": {"entities": {"terms": terms}}}
 
 
-def entity_detail_body(
-    key_field: str, keys: list[str], co_size: int, latest: int
-) -> dict[str, Any]:
+def entity_detail_body(kind: str, keys: list[str], co_size: int, latest: int) -> dict[str, Any]:
     """Everything known about one entity: its variants, co-mentions and latest articles."""
     return {
-        "query": {"bool": {"filter": [{"terms": {key_field: keys}}]}},
+        "query": {"bool": {"filter": [{"terms": {KEY_FIELDS[kind]: keys}}]}},
         "size": latest,
         "sort": sort_clause("-published_at"),
         "_source": {"excludes": [*SUMMARY_EXCLUDES, "text"]},

@@ -8,14 +8,15 @@ from typing import Any
 from flask import Response, jsonify, request, url_for
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
+from werkzeug.datastructures import ETags
 from werkzeug.http import quote_etag
 
-from api.services.articles import Precondition
+from api.services.articles import ANY_VERSION, Precondition
 from api.store.index import Version
 from api.views import problem_responses
 from api.web.context import article_service, search_service, settings
 from api.web.media import JSON_TYPES, require_media_type
-from api.web.problems import ProblemError, field_messages
+from api.web.problems import ProblemError
 from schemas.articles import (
     ETAG_RESPONSE_HEADER,
     IF_MATCH_HEADER,
@@ -27,6 +28,7 @@ from schemas.articles import (
     BatchResultSchema,
     WriteArgsSchema,
 )
+from schemas.common import field_messages
 from schemas.search import ArticleQueryArgsSchema, SearchResultSchema
 
 blp = Blueprint("articles", __name__, url_prefix="/articles", description="Stored articles")
@@ -39,7 +41,19 @@ def problems(*statuses: int) -> Any:
 
 
 def precondition() -> Precondition:
-    return Precondition(if_match=request.if_match, if_none_match=request.if_none_match)
+    """The request's If-Match (strong tags only) and If-None-Match (weak ones too)."""
+    return Precondition(
+        if_match=_tags(request.if_match, include_weak=False),
+        if_none_match=_tags(request.if_none_match, include_weak=True),
+    )
+
+
+def _tags(header: ETags, include_weak: bool) -> frozenset[str] | None:
+    if not header:
+        return None
+    if header.star_tag:
+        return frozenset({ANY_VERSION})
+    return frozenset(header.as_set(include_weak=include_weak))
 
 
 def etag(version: Version) -> dict[str, str]:
@@ -72,6 +86,7 @@ def create_article(payload: dict[str, Any], refresh: str) -> Any:
     """Store an article, extracting its metadata; idempotent by URL or text. Concurrent posts
     of one article create it once: one 201, the others 200 with the same id."""
     result = article_service().save(payload, refresh, precondition())
+    search_service().with_story_sizes([result.article])
     if not result.created:
         return result.article, 200, etag(result.version)
     location = url_for("articles.get_article", article_id=result.article["id"])
@@ -87,7 +102,7 @@ def search_articles(args: dict[str, Any]) -> Response:
     date, facets, highlights, and page or cursor paging."""
     # Answered as is: the hits are stored, already validated documents, and a schema dump would
     # cost a quarter of the service's own time per search (bench/README.md).
-    return jsonify(search_service().search(args, explicit=set(request.args)))
+    return jsonify(search_service().search(args))
 
 
 @blp.route("/batch", methods=["POST"])
@@ -144,7 +159,7 @@ def _batch_items() -> list[Any]:
 def get_article(article_id: str) -> Any:
     """One stored article; its ETag names its version, for If-Match on later writes."""
     stored = article_service().get(article_id)
-    return stored.article, etag(stored.version)
+    return search_service().with_story_sizes([stored.article])[0], etag(stored.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["PUT"])
@@ -157,7 +172,7 @@ def replace_article(payload: dict[str, Any], article_id: str, refresh: str) -> A
     """Replace a stored article with new input and extract it again. Without If-Match, a
     replacement that races another write is applied after it."""
     result = article_service().replace(article_id, payload, refresh, precondition())
-    return result.article, etag(result.version)
+    return search_service().with_story_sizes([result.article])[0], etag(result.version)
 
 
 @blp.route("/<article_id:article_id>", methods=["PATCH"])

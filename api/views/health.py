@@ -7,10 +7,10 @@ from typing import Any
 from flask_smorest import Blueprint
 
 from api.extraction.corenlp import languages
-from api.store import BACKEND_ERRORS, server_version
+from api.store import BACKEND_ERRORS
 from api.views import problem_responses
 from api.web.context import article_index, ner_engine
-from api.web.problems import RETRY_AFTER_SECONDS, ProblemError
+from api.web.problems import ProblemError
 from schemas.health import HealthSchema, ReadySchema
 
 blp = Blueprint("health", __name__, description="Liveness and readiness probes")
@@ -32,8 +32,7 @@ def ready() -> dict[str, Any]:
     index = article_index()
     try:
         index.ensure()
-        health = index.client.cluster.health(index=index.alias)
-        version = server_version(index.client)
+        elasticsearch = index.status()
     except BACKEND_ERRORS:
         raise _not_ready(
             "Elasticsearch does not answer or the articles index is not available."
@@ -44,15 +43,9 @@ def ready() -> dict[str, Any]:
     return {
         "status": "ready",
         "ner": {"engine": "corenlp", "url": ner.url, "languages": sorted(languages())},
-        "elasticsearch": {
-            "version": version,
-            "cluster_status": health["status"],
-            "alias": index.alias,
-        },
+        "elasticsearch": elasticsearch,
     }
 
 
 def _not_ready(detail: str) -> ProblemError:
-    return ProblemError(
-        503, detail, kind="not-ready", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
-    )
+    return ProblemError(503, detail, kind="not-ready")

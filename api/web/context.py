@@ -8,6 +8,7 @@ from api.config import Settings
 from api.extraction import CoreNLPEngine
 from api.services.articles import ArticleService
 from api.services.search import SearchService
+from api.services.stories import StoryKeeper
 from api.store.index import ArticleIndex
 from api.store.queries import Highlighting
 from api.web.metrics import service_metrics
@@ -25,9 +26,15 @@ def ner_engine() -> CoreNLPEngine:
     return current_app.extensions["ner_engine"]
 
 
-def article_service() -> ArticleService:
+def story_keeper() -> StoryKeeper:
+    return StoryKeeper(article_index(), settings().story_similarity)
+
+
+def article_service(stories: bool = True) -> ArticleService:
+    """The write path; `stories=False` only for the benchmark's baseline."""
     limits = {"text": settings().max_text_bytes, "html": settings().max_html_bytes}
-    return ArticleService(article_index(), ner_engine(), limits, service_metrics())
+    keeper = story_keeper() if stories else None
+    return ArticleService(article_index(), ner_engine(), limits, service_metrics(), keeper)
 
 
 def search_service() -> SearchService:

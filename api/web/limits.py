@@ -27,13 +27,12 @@ def limit_url_length() -> None:
 WRITE_METHODS = ["POST", "PUT", "PATCH", "DELETE"]
 
 
-def init_rate_limits(app: Flask, blueprints: list[Blueprint]) -> None:
+def init_rate_limits(app: Flask, limits: Settings, blueprints: list[Blueprint]) -> None:
     """Per-client limits for reads and writes, off unless RATE_LIMIT_READS/WRITES are set.
 
     Counters live in RATE_LIMIT_STORAGE_URI (memory by default: per worker process; point it
     at Redis or memcached to share one budget across workers and hosts).
     """
-    limits = settings_of(app)
     if not (limits.rate_limit_reads or limits.rate_limit_writes):
         return
     app.config.update(
@@ -52,7 +51,3 @@ def init_rate_limits(app: Flask, blueprints: list[Blueprint]) -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(limit_url_length)
-
-
-def settings_of(app: Flask) -> Settings:
-    return app.config["SETTINGS"]

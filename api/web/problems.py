@@ -1,9 +1,13 @@
 """The one error path: every failure leaves the app as RFC 9457 application/problem+json.
 
-Code raises `ProblemError` (or an HTTPException via `abort`); `render_problem` is the only place
-that turns either into a response. Every Elasticsearch failure is answered by its meaning
-(`_BACKEND_ANSWERS`): 503 with Retry-After when it is unavailable, 409 for a lost write race,
-4xx when it refused the request.
+The services raise domain errors (api/errors.py), mapped to a status and problem type here
+(`_DOMAIN_ANSWERS`) and nowhere else; the HTTP layer raises `ProblemError` (or an HTTPException
+via `abort`). `render_problem` is the only place that turns any of them into a response, and
+every 503 it renders says when to retry. Every Elasticsearch failure is answered by its meaning
+(`_BACKEND_ANSWERS`): 503 when it is unavailable, 409 for a lost write race, 4xx when it
+refused the request. `ProblemApi` documents all of it in the OpenAPI document and routes
+flask-smorest's HTTP errors here, through its public hooks. `register_error_handlers` is the
+one place handlers are registered.
 No stack trace or internal detail ever reaches the client; unexpected errors are logged instead.
 """
 
@@ -12,15 +16,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from apispec import BasePlugin
 from flask import Flask, Response, g, json, request
-from marshmallow import ValidationError
+from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
+from api.errors import (
+    Conflict,
+    DomainError,
+    InvalidCursor,
+    NotFound,
+    PageTooDeep,
+    PreconditionFailed,
+    TooLarge,
+    Unavailable,
+)
 from api.extraction.corenlp import NerUnavailable
-from api.store import BACKEND_ERRORS, Failure, VersionConflict, classify
+from api.store import BACKEND_ERRORS, Failure, classify
 from api.web.metrics import service_metrics
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
+from schemas.common import ProblemSchema
 
 PROBLEM_TYPE_PREFIX = "urn:article-api:problem:"
 RETRY_AFTER_SECONDS = 5
@@ -75,13 +91,9 @@ def render_problem(
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if status == 503:
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER_SECONDS))
     return response
-
-
-def field_messages(error: ValidationError) -> dict[str, Any]:
-    """A marshmallow error's messages by field; schema-level ones under `_schema`."""
-    messages = error.messages
-    return messages if isinstance(messages, dict) else {"_schema": messages}
 
 
 def _flatten_validation_messages(messages: Any) -> dict[str, Any]:
@@ -116,6 +128,22 @@ def handle_http_exception(error: HTTPException) -> Response:
         )
     detail = error.description if status < 500 else None
     return render_problem(status, detail, headers=headers)
+
+
+# Each domain error (api/errors.py) -> status and problem type; a subclass answers as its base.
+_DOMAIN_ANSWERS: dict[type[DomainError], tuple[int, str]] = {
+    NotFound: (404, "not-found"),
+    TooLarge: (413, "article-too-large"),
+    PreconditionFailed: (412, "precondition-failed"),
+    InvalidCursor: (400, "invalid-cursor"),
+    PageTooDeep: (400, "page-too-deep"),
+    Unavailable: (503, "unavailable"),
+}
+
+
+def handle_domain_error(error: DomainError) -> Response:
+    status, kind = next(answer for cls, answer in _DOMAIN_ANSWERS.items() if isinstance(error, cls))
+    return render_problem(status, error.detail, kind=kind, errors=error.errors)
 
 
 def handle_problem(error: ProblemError) -> Response:
@@ -176,8 +204,7 @@ def handle_backend_error(error: Exception) -> Response:
         log.error("elasticsearch refused the service: %s", error)
     else:
         log.warning("elasticsearch %s: %s", failure.value, type(error).__name__)
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
-    return render_problem(status, detail, kind=kind, headers=headers)
+    return render_problem(status, detail, kind=kind)
 
 
 def handle_ner_unavailable(error: NerUnavailable) -> Response:
@@ -188,7 +215,6 @@ def handle_ner_unavailable(error: NerUnavailable) -> Response:
         "The named-entity server (Stanford CoreNLP) is unavailable. Retry later; a write "
         "answered this way stored nothing.",
         kind="ner-unavailable",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
@@ -203,10 +229,40 @@ def handle_unexpected(error: Exception) -> Response:
     return render_problem(500, "An unexpected error occurred; it has been logged.")
 
 
+class ProblemApi(Api):
+    """flask-smorest's Api, answering and documenting every error as RFC 9457 problem+json.
+
+    Its HTTP errors (422 from argument parsing, 404 from routing, ...) reach
+    `handle_http_exception` through the documented override; its shared error responses are
+    documented as problem+json by `ProblemResponses`, an apispec plugin passed in spec_kwargs.
+    The Api registers that handler for HTTPException; register_error_handlers does the rest.
+    """
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+
+    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+        return handle_http_exception(error)
+
+
+class ProblemResponses(BasePlugin):
+    """Document the shared error responses (422, default) as problem+json, not JSON: the only
+    response components are flask-smorest's error responses, all built on ERROR_SCHEMA."""
+
+    def response_helper(self, response: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        content = response.get("content", {})
+        if "application/json" in content:
+            response["content"] = {PROBLEM_MIMETYPE: content["application/json"]}
+        return response
+
+
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(HTTPException, handle_http_exception)
+    """Every handler but HTTPException's, which ProblemApi registers."""
     app.register_error_handler(ProblemError, handle_problem)
-    for error_class in (*BACKEND_ERRORS, VersionConflict):
+    app.register_error_handler(DomainError, handle_domain_error)
+    for error_class in (*BACKEND_ERRORS, Conflict):
         app.register_error_handler(error_class, handle_backend_error)
     app.register_error_handler(NerUnavailable, handle_ner_unavailable)
     app.register_error_handler(RecursionError, handle_too_deep)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,8 +23,8 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from api import create_app
-from tests.conftest import ES_URL
+from api.services.search import decode_cursor
+from tests.conftest import build_app, isolated_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -62,15 +61,12 @@ def serving(app: Any) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def base_url(es: Elasticsearch) -> Iterator[str]:
     """The real app with the seeds loaded through the ingest command, served over HTTP."""
-    prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
-    try:
+    with isolated_prefix(es) as prefix:
+        app = build_app(prefix, log_level="WARNING")
         loaded = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
         assert loaded.exit_code == 0, loaded.output
         with serving(app) as url:
             yield url
-    finally:
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
 
 
 @pytest.fixture(scope="module")
@@ -101,9 +97,15 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def api_search(base_url: str, **params: Any) -> dict[str, Any]:
     """What the public API answers for a search, for comparison with what the page shows."""
-    query = urlencode({"per_page": PER_PAGE, **params}, doseq=True)
+    query = urlencode({"per_page": PER_PAGE, "collapse": "story", **params}, doseq=True)
     with urlopen(f"{base_url}/articles?{query}", timeout=30) as response:
         return json.load(response)
+
+
+def same_place(cursor: str, other: str) -> bool:
+    """Two cursors continue the same query from the same place (their PITs may differ)."""
+    first, second = decode_cursor(cursor), decode_cursor(other)
+    return (first["q"], first["a"]) == (second["q"], second["a"])
 
 
 def shown_titles(page: Page) -> list[str]:
@@ -177,7 +179,10 @@ def test_search_facet_paging_and_a_shared_url(page: Page, base_url: str):
     second = api_search(base_url, cursor=everything["next_cursor"])
     assert shown_titles(page) == titles_of(second)
     assert not set(first_page) & set(shown_titles(page))
-    assert url_params(page)["cursor"] == [everything["next_cursor"]]
+    # A walk by story holds its own point in time: the page's cursor continues the same query
+    # from the same place as the API's, under another point-in-time id.
+    (shown_cursor,) = url_params(page)["cursor"]
+    assert same_place(shown_cursor, everything["next_cursor"])
     page.get_by_role("button", name="Previous page").click()
     expect(status(page)).to_have_text(f"{total} articles found.")
     assert shown_titles(page) == first_page
@@ -305,3 +310,15 @@ def test_agency_credits_are_shown_apart_from_persons(page: Page, base_url: str):
     expect(byline.locator(".as-agency")).to_have_count(1)
     authors = page.get_by_role("heading", name="Authors", exact=True).locator("xpath=..")
     expect(authors.locator(".as-agency")).to_have_text(["Reuters (agency)"])
+
+
+def test_syndicated_copies_are_one_result_also_in_other_outlets(page: Page, base_url: str):
+    """The Lublin seed and its two copies (seeds/lublin-grain-border-*.json) are one story."""
+    answer = api_search(base_url, q="Dorohusk")
+    assert answer["total"]["value"] == 3
+    assert answer["stories"] == 1
+    page.goto(f"{base_url}/?q=Dorohusk")
+    expect(page.locator(".as-result")).to_have_count(1)
+    story = page.locator(".as-result .as-story")
+    expect(story).to_have_text("also in 2 outlets")
+    assert story.get_attribute("href").endswith(f"/stories/{answer['items'][0]['story']['id']}")

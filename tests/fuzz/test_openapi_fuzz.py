@@ -8,7 +8,6 @@ body schema, problem+json included) and nothing may answer 5xx.
 from __future__ import annotations
 
 import tomllib
-import uuid
 from collections import Counter
 from pathlib import Path
 
@@ -17,8 +16,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
-from api import create_app
-from tests.conftest import ES_URL
+from tests.conftest import build_app, isolated_prefix
 from tests.fuzz.rules import drop_unexpressible_combinations
 
 EXAMPLES_PER_OPERATION = 30
@@ -31,16 +29,18 @@ generated: Counter[str] = Counter()
 
 @pytest.fixture(scope="module")
 def fuzzed_app(es):
-    prefix = f"test-fuzz-{uuid.uuid4().hex[:8]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="ERROR")
-    client = app.test_client()
-    # Something to find, so reads exercise their success paths too.
-    client.post(
-        "/articles?refresh=wait_for",
-        json={"text": "Mayor Ines Duarte opened a bridge in Porto.", "url": "https://x.example/a"},
-    )
-    yield app
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
+    with isolated_prefix(es, "test-fuzz") as prefix:
+        app = build_app(prefix, log_level="ERROR")
+        client = app.test_client()
+        # Something to find, so reads exercise their success paths too.
+        client.post(
+            "/articles?refresh=wait_for",
+            json={
+                "text": "Mayor Ines Duarte opened a bridge in Porto.",
+                "url": "https://x.example/a",
+            },
+        )
+        yield app
     ARTIFACTS.mkdir(exist_ok=True)
     lines = [f"{count:6d}  {label}" for label, count in sorted(generated.items())]
     lines.append(f"{sum(generated.values()):6d}  generated cases in all")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 from tests.conftest import ES_URL
@@ -20,31 +19,27 @@ from tests.support.gunicorn import ROOT, gunicorn
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 
 
-def test_schemathesis_with_workers_and_stateful_phase_finds_nothing(es, tmp_path):
-    prefix = f"test-stcli-{uuid.uuid4().hex[:8]}-"
-    try:
-        with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="2") as base_url:
-            result = subprocess.run(
-                [
-                    str(Path(sys.executable).with_name("st")),
-                    "--config-file",
-                    str(CONFIG),
-                    "run",
-                    f"{base_url}/openapi.json",
-                    "--report",
-                    "junit",
-                    "--report-dir",
-                    str(tmp_path),
-                ],
-                # Its example database goes to the temporary directory, not the repository.
-                cwd=tmp_path,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-    finally:
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
+def test_schemathesis_with_workers_and_stateful_phase_finds_nothing(index_prefix, tmp_path):
+    with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=index_prefix, WEB_CONCURRENCY="2") as base_url:
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("st")),
+                "--config-file",
+                str(CONFIG),
+                "run",
+                f"{base_url}/openapi.json",
+                "--report",
+                "junit",
+                "--report-dir",
+                str(tmp_path),
+            ],
+            # Its example database goes to the temporary directory, not the repository.
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     summary = result.stdout[-3000:]
     assert result.returncode == 0, summary
     assert "Stateful" in result.stdout and " passed" in result.stdout, summary

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from api import create_app
-from tests.conftest import ES_URL
-
 SEARCH_PARAMETERS = {
     "q",
     "person",
@@ -79,10 +76,8 @@ def test_interactive_docs_are_served_without_a_cdn(client):
         assert asset.status_code == 200
 
 
-def test_cors_allows_configured_origins_only(index_prefix):
-    app = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, cors_origins=("https://news.example",)
-    )
+def test_cors_allows_configured_origins_only(make_app):
+    app = make_app(cors_origins=("https://news.example",))
     client = app.test_client()
     allowed = client.get("/health", headers={"Origin": "https://news.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://news.example"

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from elasticsearch.helpers import BulkIndexError
 
-from api import create_app
+from api.config import load_settings
+from api.store import make_client
+from api.store.index import ArticleIndex
 from api.store.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL, closed_port_url
 
@@ -122,8 +125,14 @@ def test_get_unknown_is_404_problem(client):
     assert UNKNOWN_ID in response.get_json()["detail"]
 
 
-def test_a_malformed_id_is_404_without_asking_elasticsearch(client):
-    assert client.get("/articles/not-an-id").status_code == 404
+def test_a_malformed_id_is_404_without_asking_elasticsearch(make_app):
+    # With the node down, any request that reached it would answer 503.
+    client = make_app(es_url=closed_port_url(), es_timeout=1).test_client()
+    for path in ("/articles/not-an-id", "/articles/_search", f"/articles/{UNKNOWN_ID}x"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/problem+json"
+    assert client.get(f"/articles/{UNKNOWN_ID}").status_code == 503
 
 
 def test_delete_then_get_is_404(client):
@@ -230,19 +239,15 @@ def test_wrong_content_type_is_415(client):
     assert response.mimetype == "application/problem+json"
 
 
-def test_text_over_the_limit_is_413_naming_the_field(index_prefix):
-    client = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, max_text_bytes=100
-    ).test_client()
+def test_text_over_the_limit_is_413_naming_the_field(make_app):
+    client = make_app(max_text_bytes=100).test_client()
     response = post(client, {"text": "word " * 50})
     assert response.status_code == 413
     assert "text" in response.get_json()["errors"]
 
 
-def test_html_has_its_own_limit_apart_from_text(index_prefix):
-    client = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, max_text_bytes=100, max_html_bytes=5000
-    ).test_client()
+def test_html_has_its_own_limit_apart_from_text(make_app):
+    client = make_app(max_text_bytes=100, max_html_bytes=5000).test_client()
     page = f"<html><body><article><p>{'word ' * 200}</p></article></body></html>"
     assert post(client, {"html": page}).status_code == 201
     response = post(client, {"html": page + "<!--" + "x" * 5000 + "-->"})
@@ -277,10 +282,8 @@ def test_an_idn_url_is_stored_in_unicode_and_its_punycode_spelling_is_the_same_a
     assert again.get_json()["id"] == first.get_json()["id"]
 
 
-def test_body_over_the_limit_is_413_before_it_is_read(index_prefix):
-    client = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, max_body_bytes=1000
-    ).test_client()
+def test_body_over_the_limit_is_413_before_it_is_read(make_app):
+    client = make_app(max_body_bytes=1000).test_client()
     response = post(client, {"text": "word " * 1000})
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
@@ -336,19 +339,15 @@ def test_batch_repeating_an_article_stores_it_once(client, es, index_prefix):
     assert stored_count(es, index_prefix) == 1
 
 
-def test_batch_over_the_item_limit_is_413(index_prefix):
-    client = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, batch_max_items=2
-    ).test_client()
+def test_batch_over_the_item_limit_is_413(make_app):
+    client = make_app(batch_max_items=2).test_client()
     response = client.post("/articles/batch", json={"articles": [{"text": "a"}] * 3})
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
 
 
-def test_batch_over_the_byte_limit_is_413(index_prefix):
-    client = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, batch_max_bytes=500
-    ).test_client()
+def test_batch_over_the_byte_limit_is_413(make_app):
+    client = make_app(batch_max_bytes=500).test_client()
     response = client.post("/articles/batch", json={"articles": [{"text": "b" * 600}]})
     assert response.status_code == 413
 
@@ -363,8 +362,8 @@ def test_batch_envelope_must_hold_articles(client):
 
 
 @pytest.fixture
-def secured_client(index_prefix):
-    app = create_app(es_url=ES_URL, es_index_prefix=index_prefix, api_keys=("s3cret", "other"))
+def secured_client(make_app):
+    app = make_app(api_keys=("s3cret", "other"))
     return app.test_client()
 
 
@@ -387,10 +386,8 @@ def test_a_valid_key_writes_and_reads_stay_open(secured_client):
     assert secured_client.delete(f"/articles/{article_id}").status_code == 401
 
 
-def test_unreachable_elasticsearch_is_503_with_retry_after(index_prefix):
-    client = create_app(
-        es_url=closed_port_url(), es_index_prefix=index_prefix, es_timeout=2
-    ).test_client()
+def test_unreachable_elasticsearch_is_503_with_retry_after(make_app):
+    client = make_app(es_url=closed_port_url(), es_timeout=2).test_client()
     for response in (
         post(client, {"text": STORY}),
         client.get(f"/articles/{UNKNOWN_ID}"),
@@ -474,6 +471,23 @@ def test_reindex_moves_every_article_behind_the_alias(app, client, es, index_pre
     # The copy carries the idempotency hash: posting the same input again changes nothing.
     again = post(client, {"text": "Judge Ana Roth number 0 ruled in Bern."})
     assert again.status_code == 200
+
+
+def test_a_failed_reindex_deletes_its_half_built_target(es, index_prefix):
+    """A legacy index whose documents the current mapping refuses: the copy fails midway."""
+    alias, old = f"{index_prefix}articles", f"{index_prefix}articles-v1"
+    es.indices.create(index=old, aliases={alias: {"is_write_index": True}})
+    for n in range(3):
+        es.index(index=old, id=str(n), document={"id": str(n), "text": "x"})
+    es.index(index=old, id="odd", document={"id": "odd", "text": "x", "legacy_field": 1})
+    es.indices.refresh(index=old)
+    settings = load_settings(es_url=ES_URL, es_index_prefix=index_prefix)
+    index = ArticleIndex(make_client(settings), settings)
+    with pytest.raises(BulkIndexError):
+        index.reindex_into(MAPPING_VERSION)
+    assert not es.indices.exists(index=index.concrete_name())
+    assert list(es.indices.get_alias(name=alias).body) == [old]
+    assert es.count(index=alias)["count"] == 4
 
 
 def test_an_article_that_breaks_extraction_fails_alone_in_its_batch(

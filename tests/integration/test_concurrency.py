@@ -7,8 +7,8 @@ and reach Elasticsearch within the same few milliseconds: losers of the race mus
 
 from __future__ import annotations
 
+import random
 import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ES_URL
+from tests.conftest import ES_URL, isolated_prefix
 from tests.support.gunicorn import gunicorn
 
 THREADS = 8
@@ -28,10 +28,11 @@ TEXT = "Mayor Ana Lima opened a bridge in Porto on Friday. Lima said it cost 40 
 
 @pytest.fixture(scope="module")
 def base_url(es):
-    prefix = f"test-race-{uuid.uuid4().hex[:8]}-"
-    with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="3") as url:
+    with (
+        isolated_prefix(es, "test-race") as prefix,
+        gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="3") as url,
+    ):
         yield url
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
 
 
 def race(calls: list[Callable[[requests.Session], Any]]) -> list[Any]:
@@ -52,10 +53,22 @@ def call(method: str, url: str, **kwargs: Any) -> Callable[[requests.Session], A
     return lambda session: session.request(method, url, timeout=120, **kwargs)
 
 
+def distinct(round_number: int) -> str:
+    """TEXT and a paragraph no other round shares."""
+    rng = random.Random(round_number)
+    words = [
+        f"{rng.choice('bcdfgklmnprst')}{rng.choice('aeiou')}{rng.randrange(10**6)}"
+        for _ in range(60)
+    ]
+    return f"{TEXT}\n\n{' '.join(words)}."
+
+
 def test_the_same_new_article_posted_at_once_is_created_exactly_once(base_url):
     statuses: Counter[int] = Counter()
     for round_number in range(CREATE_ROUNDS):
-        body = {"url": f"https://race.example/same/{round_number}", "text": TEXT}
+        # A text of its own per round: the same text under fifty URLs would be one story
+        # whose size grows while the rounds run, and that is not what this test is about.
+        body = {"url": f"https://race.example/same/{round_number}", "text": distinct(round_number)}
         answers = race([call("POST", f"{base_url}/articles", json=body)] * THREADS)
         statuses.update(answer.status_code for answer in answers)
         assert sorted(a.status_code for a in answers) == [200] * (THREADS - 1) + [201]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from api import create_app
 from api.store.mapping import MAPPING_VERSION
 from tests.conftest import ES_URL
 from tests.support.faultproxy import FaultProxy
@@ -26,8 +25,8 @@ def proxy():
 
 
 @pytest.fixture
-def proxied(proxy, index_prefix):
-    app = create_app(es_url=proxy.url, es_index_prefix=index_prefix, es_timeout=2)
+def proxied(proxy, make_app):
+    app = make_app(es_url=proxy.url, es_timeout=2)
     return app.test_client()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from api import create_app
 from api.store.mapping import MAPPING_VERSION
 from tests.conftest import closed_port_url
 
@@ -23,8 +22,8 @@ def test_ready_reports_the_elasticsearch_version_and_creates_the_alias(client, e
     assert es.indices.exists(index=f"{index_prefix}articles-v{MAPPING_VERSION}")
 
 
-def test_ready_is_503_problem_when_elasticsearch_is_unreachable(index_prefix):
-    app = create_app(es_url=closed_port_url(), es_index_prefix=index_prefix, es_timeout=2)
+def test_ready_is_503_problem_when_elasticsearch_is_unreachable(make_app):
+    app = make_app(es_url=closed_port_url(), es_timeout=2)
     response = app.test_client().get("/ready")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"

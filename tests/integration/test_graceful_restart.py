@@ -10,7 +10,6 @@ from __future__ import annotations
 import signal
 import threading
 import time
-import uuid
 
 import requests
 
@@ -21,8 +20,7 @@ WRITERS = 6
 TEXT = "Mayor Ana Lima opened a bridge in Porto on Friday."
 
 
-def test_sighup_then_sigterm_under_writes_loses_no_acknowledged_write(es):
-    prefix = f"test-restart-{uuid.uuid4().hex[:8]}-"
+def test_sighup_then_sigterm_under_writes_loses_no_acknowledged_write(es, index_prefix):
     acknowledged: dict[str, str] = {}  # id -> text
     statuses: list[int] = []
     lock = threading.Lock()
@@ -56,7 +54,7 @@ def test_sighup_then_sigterm_under_writes_loses_no_acknowledged_write(es):
                                 acknowledged[item["id"]] = text
 
     try:
-        with gunicorn_server(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="2") as (
+        with gunicorn_server(ES_URL=ES_URL, ES_INDEX_PREFIX=index_prefix, WEB_CONCURRENCY="2") as (
             base_url,
             master,
         ):
@@ -75,10 +73,9 @@ def test_sighup_then_sigterm_under_writes_loses_no_acknowledged_write(es):
                 thread.join(timeout=60)
         assert before_hup > 0 and after_hup > before_hup, "writes went on across SIGHUP"
         assert all(status < 500 for status in statuses), sorted(set(statuses))
-        stored = es.mget(index=f"{prefix}articles", ids=list(acknowledged))["docs"]
+        stored = es.mget(index=f"{index_prefix}articles", ids=list(acknowledged))["docs"]
         missing = [doc["_id"] for doc in stored if not doc.get("found")]
         assert missing == [], f"{len(missing)} of {len(acknowledged)} acknowledged writes lost"
         assert all(doc["_source"]["text"] == acknowledged[doc["_id"]] for doc in stored)
     finally:
         stop.set()
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)

@@ -7,8 +7,7 @@ import time
 
 import pytest
 
-from api import create_app
-from tests.conftest import ES_URL, NER_URL
+from tests.conftest import NER_URL
 from tests.support.faultproxy import FaultProxy
 
 STORY = "Mayor Petra Lang opened a new tram line in Graz on Monday."
@@ -22,10 +21,8 @@ def ner_proxy():
 
 
 @pytest.fixture
-def service(ner_proxy, index_prefix, ner):
-    app = create_app(
-        es_url=ES_URL, es_index_prefix=index_prefix, ner_url=ner_proxy.url, ner_timeout=1
-    )
+def service(ner_proxy, make_app, ner):
+    app = make_app(ner_url=ner_proxy.url, ner_timeout=1)
     return app.test_client()
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from api import create_app
 from api.web.observability import RequestIdFilter
-from tests.conftest import ES_URL
 
 
 def test_an_incoming_request_id_is_echoed(client):
@@ -51,7 +49,7 @@ def test_log_lines_outside_requests_have_no_request_id():
     assert record.request_id is None
 
 
-def test_metrics_count_requests_articles_extraction_and_backend_errors(client, index_prefix):
+def test_metrics_count_requests_articles_extraction_and_backend_errors(client, make_app):
     client.post("/articles", json={"text": "Mayor Lou Park opened a library in Busan."})
     client.get("/articles/" + "0" * 32)
     text = client.get("/metrics").get_data(as_text=True)
@@ -62,7 +60,7 @@ def test_metrics_count_requests_articles_extraction_and_backend_errors(client, i
     assert 'url_rule="/articles/<article_id:article_id>"} 1.0' in text
     assert 'flask_http_request_total{method="GET",status="404"} 1.0' in text
 
-    down = create_app(es_url="http://127.0.0.1:1", es_index_prefix=index_prefix, es_timeout=1)
+    down = make_app(es_url="http://127.0.0.1:1", es_timeout=1)
     down_client = down.test_client()
     down_client.get("/articles/" + "0" * 32)
     assert 'elasticsearch_errors_total{kind="unavailable"} 1.0' in down_client.get(
@@ -76,10 +74,8 @@ def test_rate_limiting_is_off_by_default(client):
     assert statuses == {200}
 
 
-def test_rate_limits_answer_429_problems_with_retry_after_and_ratelimit_headers(index_prefix):
-    app = create_app(
-        es_url=ES_URL,
-        es_index_prefix=index_prefix,
+def test_rate_limits_answer_429_problems_with_retry_after_and_ratelimit_headers(make_app):
+    app = make_app(
         rate_limit_reads="3/minute",
         rate_limit_writes="1/minute",
     )

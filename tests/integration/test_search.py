@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from api import create_app
 from api.store.index import ArticleIndex
-from tests.conftest import ES_URL
+from tests.conftest import build_app, isolated_prefix
 from tests.search_corpus import corpus
 
 TOTAL = len(corpus())
@@ -20,16 +19,15 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 @pytest.fixture(scope="module")
 def corpus_app(es):
-    prefix = f"test-search-{uuid.uuid4().hex[:8]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
-    index: ArticleIndex = app.extensions["article_index"]
-    outcomes = index.bulk_write(
-        [{"op": "create", "article": article, "content_hash": "h"} for article in corpus()],
-        refresh="wait_for",
-    )
-    assert all(outcome.ok for outcome in outcomes)
-    yield app
-    es.indices.delete(index=f"{prefix}*", ignore_unavailable=True)
+    with isolated_prefix(es, "test-search") as prefix:
+        app = build_app(prefix, log_level="WARNING")
+        index: ArticleIndex = app.extensions["article_index"]
+        outcomes = index.bulk_write(
+            [{"op": "create", "article": article, "content_hash": "h"} for article in corpus()],
+            refresh="wait_for",
+        )
+        assert all(outcome.ok for outcome in outcomes)
+        yield app
 
 
 @pytest.fixture
@@ -277,12 +275,7 @@ def test_highlights_mark_matches_and_escape_everything_else(search):
 
 def test_highlight_tag_is_configurable(corpus_app, es):
     index = corpus_app.extensions["article_index"]
-    app = create_app(
-        es_url=ES_URL,
-        es_index_prefix=index.alias.removesuffix("articles"),
-        highlight_tag="em",
-        log_level="WARNING",
-    )
+    app = build_app(index.alias.removesuffix("articles"), highlight_tag="em", log_level="WARNING")
     item = app.test_client().get("/articles?q=markets&highlight=true").get_json()["items"][0]
     assert item["highlights"]["title"] == ["Tokyo <em>markets</em> rally"]
 

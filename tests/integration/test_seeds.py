@@ -8,7 +8,6 @@ names every mismatch, so the manifest is never weakened to make it pass.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from flask import Flask
 
-from api import create_app
 from api.cli import SUFFIXES, read_articles
 from api.services.articles import article_id
-from tests.conftest import ES_URL
+from tests.conftest import build_app, isolated_prefix
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 MANIFEST_FILE = SEEDS / "expected.json"
@@ -56,14 +54,11 @@ def is_iso_code(code: str) -> bool:
 @pytest.fixture(scope="module")
 def seeded(es: Elasticsearch) -> Iterator[Flask]:
     """One app whose index holds the seeds, loaded once through `flask --app api ingest seeds/`."""
-    prefix = f"test-{uuid.uuid4().hex[:10]}-"
-    app = create_app(es_url=ES_URL, es_index_prefix=prefix, log_level="WARNING")
-    result = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
-    try:
+    with isolated_prefix(es) as prefix:
+        app = build_app(prefix, log_level="WARNING")
+        result = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
         assert result.exit_code == 0, result.output
         yield app
-    finally:
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
 
 
 def stored_article(app: Flask, path: Path) -> dict[str, Any]:
@@ -143,3 +138,38 @@ def test_seed_yields_its_true_metadata(seeded, name):
     article = stored_article(seeded, SEEDS / name)
     problems = mismatches(MANIFEST[name], article)
     assert problems == [], f"{name}:\n  " + "\n  ".join(problems)
+
+
+LUBLIN = [
+    "lublin-grain-border.json",
+    "lublin-grain-border-baltic-wire.json",
+    "lublin-grain-border-agri-daily.json",
+]
+
+
+def test_the_syndicated_copies_of_the_lublin_seed_form_one_story(seeded):
+    client = seeded.test_client()
+    ids = [stored_article(seeded, SEEDS / name)["id"] for name in LUBLIN]
+    for key in ids:
+        assert client.get(f"/articles/{key}").get_json()["story"] == {
+            "id": ids[0],
+            "articles": 3,
+            "outlets": 3,
+        }
+    story = client.get(f"/stories/{ids[0]}").get_json()
+    assert story["outlets"] == ["East Border News", "Baltic Wire", "Agri Daily"]
+    collapsed = client.get("/articles?collapse=story&q=grain").get_json()
+    assert len(set(ids) & {item["id"] for item in collapsed["items"]}) == 1
+    assert collapsed["stories"] == len(collapsed["items"])
+
+
+def test_the_pravda_seed_posted_with_its_url_and_without_is_one_article(client):
+    seed = SEEDS / "alaska-talks-pravda.txt"
+    url = "https://english.pravda.ru/world/alaska-talks/"
+    body = {"url": url, "text": seed.read_text("utf-8")}
+    stored = client.post("/articles?refresh=wait_for", json=body)
+    assert stored.status_code == 201
+    result = client.application.test_cli_runner().invoke(args=["ingest", str(seed)])
+    assert "1 articles: 0 created, 1 unchanged or updated" in result.output
+    found = client.get("/articles?person=putin").get_json()
+    assert [item["id"] for item in found["items"]] == [stored.get_json()["id"]]

@@ -8,7 +8,6 @@ import runpy
 import subprocess
 import urllib.error
 import urllib.request
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
@@ -17,7 +16,7 @@ import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import ES_URL
+from tests.conftest import ES_URL, isolated_prefix
 from tests.support.gunicorn import ROOT, gunicorn
 
 KEY = "smoke-test-key"
@@ -25,9 +24,8 @@ KEY = "smoke-test-key"
 
 @pytest.fixture
 def prefix(es):
-    name = f"test-served-{uuid.uuid4().hex[:8]}-"
-    yield name
-    es.indices.delete(index=f"{name}*", ignore_unavailable=True)
+    with isolated_prefix(es, "test-served") as name:
+        yield name
 
 
 def test_curl_smoke_script_passes_against_gunicorn(prefix):

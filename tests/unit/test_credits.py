@@ -2,7 +2,8 @@
 
 from pathlib import Path
 
-from api.extraction.credits import clean_authors, split_credits
+from api.extraction.credits import split_credits
+from api.extraction.html_authors import clean_authors
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "alaska-talks-pravda.txt"
 STORY = "The council approved the new cycle lanes on Tuesday.\n\nWork starts in spring."

@@ -2,50 +2,54 @@
 
 import pytest
 
-from api.extraction.gazetteer import ancestors, describe, gazetteer, resolve
+from api.extraction.gazetteer import ancestors, describe, gazetteer, region_records
 
 
 def test_country_resolves_by_english_name_alias_and_code() -> None:
-    assert [r["code"] for r in resolve("Russia")] == ["RU"]
-    assert resolve("U.S.")[0]["code"] == "US"
-    assert resolve("ua")[0]["name"] == "Ukraine"
+    assert [r["code"] for r in region_records("Russia")] == ["RU"]
+    assert region_records("U.S.")[0]["code"] == "US"
+    assert region_records("ua")[0]["name"] == "Ukraine"
 
 
 def test_curated_exonym_maps_to_iso_subdivision() -> None:
-    record = resolve("Zaporizhzhia")[0]
+    record = region_records("Zaporizhzhia")[0]
     assert (record["code"], record["type"], record["country"]) == ("UA-23", "admin1", "UA")
-    assert resolve("Kharkov")[0]["code"] == "UA-63"
+    assert region_records("Kharkov")[0]["code"] == "UA-63"
     assert describe("UA-12")["name"] == "Dnipropetrovsk Oblast"
 
 
 def test_short_form_of_iso_subdivision_name() -> None:
-    assert "CN-GD" in [r["code"] for r in resolve("Guangdong")]
+    assert "CN-GD" in [r["code"] for r in region_records("Guangdong")]
 
 
 def test_city_carries_admin1_parent_and_country() -> None:
-    kiev = [r for r in resolve("Kiev") if r["type"] == "city"][0]
+    kiev = [r for r in region_records("Kiev") if r["type"] == "city"][0]
     assert kiev["country"] == "UA"
-    anchorage = [r for r in resolve("Anchorage") if r["type"] == "city"][0]
+    anchorage = [r for r in region_records("Anchorage") if r["type"] == "city"][0]
     assert ancestors(anchorage["code"]) == ["US-AK", "US"]
 
 
 def test_continent_has_own_code_space() -> None:
-    europe = resolve("Europe")[0]
+    europe = region_records("Europe")[0]
     assert europe["type"] == "continent" and europe["code"] != "EU"
 
 
 def test_unknown_name_resolves_to_nothing() -> None:
-    assert resolve("Qwertyville") == []
+    assert region_records("Qwertyville") == []
     assert describe("XX-99") is None
 
 
-def test_gazetteer_is_built_once() -> None:
-    assert gazetteer() is gazetteer()
+def test_gazetteer_is_built_once_per_process() -> None:
+    gazetteer()
+    built = gazetteer.cache_info().misses
+    for _ in range(3):
+        gazetteer()
+    assert gazetteer.cache_info().misses == built == 1
 
 
 def test_short_form_alternate_resolves_but_unrelated_alternate_does_not() -> None:
-    assert any(r["name"] == "Royal Tunbridge Wells" for r in resolve("Tunbridge Wells"))
-    assert resolve("Duran") == []
+    assert any(r["name"] == "Royal Tunbridge Wells" for r in region_records("Tunbridge Wells"))
+    assert region_records("Duran") == []
 
 
 def test_postal_abbreviation_names_the_state_and_keeps_its_name() -> None:
@@ -99,15 +103,15 @@ def test_display_names_drop_transliteration_macrons_but_keep_spelling() -> None:
     thane = next(p for p in gazetteer().lookup("Thane") if p.type == "city")
     assert thane.name == "Thane"  # geonames: Thāne
     assert describe("BR-SP")["name"] == "São Paulo"
-    assert [r["code"] for r in resolve("Mahārāshtra")] == ["IN-MH"]
+    assert [r["code"] for r in region_records("Mahārāshtra")] == ["IN-MH"]
 
 
 def test_english_names_of_subdivisions_resolve_with_the_kind_of_place_after_them() -> None:
-    assert [r["code"] for r in resolve("Bryansk Oblast")] == ["RU-BRY"]  # ISO: Bryanskaya
-    assert [r["code"] for r in resolve("Moscow Oblast")] == ["RU-MOS"]  # not Moscow City
-    assert [r["code"] for r in resolve("Krasnodar Krai")] == ["RU-KDA"]
+    assert [r["code"] for r in region_records("Bryansk Oblast")] == ["RU-BRY"]  # ISO: Bryanskaya
+    assert [r["code"] for r in region_records("Moscow Oblast")] == ["RU-MOS"]  # not Moscow City
+    assert [r["code"] for r in region_records("Krasnodar Krai")] == ["RU-KDA"]
     # Alone, an English name can be a translation that reads as prose (Sancti Spíritus).
-    assert resolve("Holy Spirit") == []
+    assert region_records("Holy Spirit") == []
 
 
 def test_oblasts_and_krais_without_a_curated_name_are_shown_by_their_english_name() -> None:

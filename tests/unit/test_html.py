@@ -29,7 +29,7 @@ def test_meta_tags_give_title_authors_date_and_site() -> None:
 
 def test_logo_heading_is_not_the_title() -> None:
     meta = parse_html(_page("meta_tags.html"), None)
-    assert meta.title != "Coastline Courier"
+    assert meta.title == "Harbour ferry returns after winter repairs"
 
 
 def test_json_ld_authors_follow_id_references_and_skip_organisations() -> None:

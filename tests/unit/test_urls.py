@@ -5,7 +5,7 @@ import re
 import pytest
 from marshmallow import ValidationError
 
-from api.services.articles import article_id
+from api.services.articles import article_id, canonical_url
 from schemas.articles import HTTP_URL_PATTERN, ArticleInSchema
 
 SCHEMA = ArticleInSchema()
@@ -67,3 +67,24 @@ def test_what_cannot_be_an_http_url_with_a_host_is_refused(url):
 def test_the_documented_pattern_accepts_what_loads(url):
     assert re.match(HTTP_URL_PATTERN, url)
     assert loaded(url).startswith(("https://", "http://"))
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("HTTPS://Example.com:443/a?utm_source=x#top", "https://example.com/a"),
+        ("http://example.com:80/a?b=1&utm_medium=mail&fbclid=x", "http://example.com/a?b=1"),
+        ("https://example.com:8443/a#section", "https://example.com:8443/a"),
+        ("https://xn--mnchen-3ya.de/stadt", "https://münchen.de/stadt"),
+    ],
+)
+def test_canonical_url_drops_what_does_not_name_the_page(url, canonical):
+    assert canonical_url(url) == canonical
+
+
+def test_an_article_id_is_the_canonical_url_or_else_the_folded_text():
+    assert article_id({"url": "https://example.com/a?utm_source=x"}) == article_id(
+        {"url": "HTTPS://EXAMPLE.com/a", "text": "other"}
+    )
+    assert article_id({"text": "Zürich Ferry"}) == article_id({"text": "zurich ferry"})
+    assert article_id({"text": "Zürich Ferry"}) != article_id({"text": "Basel Ferry"})

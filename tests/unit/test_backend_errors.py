@@ -112,7 +112,7 @@ def test_every_client_exception_class_is_covered():
 
 
 @pytest.fixture(scope="module")
-def raising_client(es):
+def raising_client():
     """The app with one extra route that raises the error it is told to: the real error path."""
     app = create_app(es_url=closed_port_url(), es_timeout=1, log_level="CRITICAL")
 

@@ -1,0 +1,74 @@
+"""The stored document built from an article, and the mapping that must accept it."""
+
+from api.entities import ENTITY_KINDS
+from api.store import documents
+from api.store.mapping import MAPPING
+
+ARTICLE = {
+    "id": "a" * 32,
+    "title": "Kyiv talks",
+    "text": "Zelensky met Putin in Kyiv.",
+    "authors": [{"name": "Ana Ruiz", "type": "person"}, {"name": "dpa", "type": "organization"}],
+    "outlet": {"name": "Pravda.Ru", "domain": "www.pravda.ru"},
+    "people": [{"name": "Volodymyr Zelensky", "aliases": ["Zelenskiy"], "mentions": 2}],
+    "regions": [
+        {
+            "name": "Kyiv",
+            "code": "UA-30",
+            "type": "admin1",
+            "parent": None,
+            "country": "UA",
+            "aliases": ["Kiew"],
+            "focus": True,
+        },
+        {"name": "Black Sea", "code": None, "type": "other", "aliases": []},
+    ],
+    "organizations": [{"name": "NATO|OTAN", "mentions": 1}],
+}
+
+
+def test_lookup_keys_are_folded_and_include_surnames_aliases_domains_and_ancestors():
+    document = documents.to_document(ARTICLE)
+    assert document["person_keys"] == ["volodymyr zelensky", "zelensky", "zelenskiy"]
+    assert document["author_keys"] == ["ana ruiz", "dpa"]
+    assert document["outlet_keys"] == ["pravda.ru", "www.pravda.ru"]
+    assert document["region_keys"] == ["ua-30", "ua", "kyiv", "kiew", "black sea"]
+    assert document["focus_region_keys"] == ["ua-30", "ua", "kyiv", "kiew"]
+    assert document["title_folded"] == "kyiv talks"
+
+
+def test_entity_strings_carry_the_folded_head_the_extra_fields_and_the_display_name():
+    document = documents.to_document(ARTICLE)
+    assert document["people_entities"] == ["volodymyr zelensky|Volodymyr Zelensky"]
+    assert document["author_entities"] == ["ana ruiz|person|Ana Ruiz", "dpa|organization|dpa"]
+    assert document["outlet_entities"] == ["pravda.ru|www.pravda.ru|Pravda.Ru"]
+    # The separator inside a name is replaced, so the string still parses.
+    assert document["organization_entities"] == ["nato/otan|NATO/OTAN"]
+    first, second = (documents.parse_entity(v) for v in document["region_entities"])
+    assert documents.region_entity_fields(first) == {
+        "name": "Kyiv",
+        "code": "UA-30",
+        "type": "admin1",
+        "parent": None,
+        "country": "UA",
+    }
+    assert documents.region_entity_fields(second)["code"] is None
+
+
+def test_plain_author_names_of_mapping_v1_become_person_credits():
+    document = documents.to_document({**ARTICLE, "authors": ["Ana Ruiz"]})
+    assert document["authors"] == [{"name": "Ana Ruiz", "type": "person"}]
+
+
+def test_the_strict_mapping_has_a_field_for_everything_a_document_holds():
+    document = {**documents.to_document(ARTICLE), "content_hash": "h", "word_count": 5}
+    assert set(document) <= set(MAPPING["properties"])
+    assert set(documents.DERIVED_FIELDS) <= set(MAPPING["properties"])
+
+
+def test_every_entity_kind_has_its_key_and_entity_fields_in_the_mapping_and_document():
+    document = documents.to_document(ARTICLE)
+    for kind in ENTITY_KINDS:
+        assert MAPPING["properties"][kind.key_field] == {"type": "keyword"}
+        assert MAPPING["properties"][kind.entity_field] == {"type": "keyword"}
+        assert document[kind.key_field] and document[kind.entity_field], kind.name

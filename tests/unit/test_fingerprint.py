@@ -1,0 +1,50 @@
+"""MinHash fingerprints of article texts: deterministic, near copies close, others far."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from api.extraction.fingerprint import (
+    BANDS,
+    decode_signature,
+    fingerprint,
+    shingles,
+    story_text,
+)
+from tests.integration.test_stories import copy_of
+from tests.integration.test_stories import story_text as make_story
+
+
+def test_shingles_are_folded_word_runs():
+    assert shingles("Zelenský met Putin in Alaska") == {
+        b"zelensky met putin",
+        b"met putin in",
+        b"putin in alaska",
+    }
+    assert shingles("Two words") == {b"two words"}
+    assert shingles(" -- ") == set()
+
+
+def test_a_fingerprint_is_the_same_in_every_process_and_survives_storage():
+    first, second = fingerprint(make_story(0)), fingerprint(make_story(0))
+    assert first is not None and second is not None
+    assert np.array_equal(first.signature, second.signature)
+    assert first.bands == second.bands and len(first.bands) == BANDS
+    assert np.array_equal(decode_signature(first.encoded()), first.signature)
+
+
+def test_a_copy_is_similar_and_another_story_on_the_same_topic_is_not():
+    original = fingerprint(make_story(1))
+    copy = fingerprint(copy_of(make_story(1), 3))
+    other = fingerprint(make_story(1, seed=7))
+    assert original and copy and other
+    assert original.similarity(copy.signature) >= 0.6
+    assert set(original.bands) & set(copy.bands)
+    assert original.similarity(other.signature) < 0.3
+
+
+def test_the_headline_is_left_out_when_it_is_the_first_line():
+    article = {"title": "Port reopens", "text": "PORT REOPENS\nThe port reopened on Monday."}
+    assert story_text(article) == "The port reopened on Monday."
+    assert story_text({"text": "No title\nhere"}) == "No title\nhere"
+    assert fingerprint("") is None
