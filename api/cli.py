@@ -1,9 +1,11 @@
-"""Command line: `flask --app api ingest [--async] PATH...` and `flask --app api reindex`."""
+"""Command line: `flask --app api ingest [--async] PATH...`, `reindex`, `export` and
+`import FILE`."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +14,18 @@ from typing import Any
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from marshmallow import ValidationError
 from tqdm import tqdm
 
+from api.services import transfer
 from api.store.mapping import MAPPING_VERSION, STORIES_SINCE
-from api.web.context import article_index, article_service, job_service, story_keeper
+from api.web.context import (
+    article_index,
+    article_service,
+    job_service,
+    search_service,
+    story_keeper,
+)
 
 SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".ndjson")
 # A directory of articles may carry a manifest of what they should yield (seeds/ does).
@@ -180,7 +190,60 @@ def restory_command() -> None:
     click.echo(f"{articles} articles: {moved} moved to another story")
 
 
+@click.command("export")
+@with_appcontext
+@click.option(
+    "--query",
+    default="",
+    metavar="PARAMS",
+    help="Only articles GET /articles would find with these parameters, e.g. "
+    "'region=UA&published_from=2025-01-01'.",
+)
+def export_command(query: str) -> None:
+    """Write every stored article (or those matching --query) to stdout as NDJSON, in id order."""
+    try:
+        clause = search_service().query_for(query)
+    except ValidationError as error:
+        raise click.BadParameter(json.dumps(error.messages), param_hint="--query") from None
+    index = article_index()
+    out = sys.stdout.buffer
+    with tqdm(total=index.count(clause), unit="article", file=sys.stderr, disable=None) as progress:
+        for line in transfer.export_lines(index, clause):
+            out.write(line)
+            progress.update()
+    out.flush()
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.File("rb"))
+def import_command(file: Any) -> None:
+    """Store the articles of an export (NDJSON; `-` reads stdin) as they are, without
+    extraction; idempotent."""
+    index = article_index()
+    index.ensure()
+    report = transfer.ImportReport()
+    with index.bulk_loading(), tqdm(unit="line", disable=None) as progress:
+        transfer.import_lines(index, _counted(file, progress), report)
+    for number, error in report.errors:
+        click.echo(f"line {number}: {error}", err=True)
+    click.echo(
+        f"{report.read} records: {report.written} written, {report.unchanged} unchanged, "
+        f"{len(report.errors)} failed"
+    )
+    if report.errors:
+        raise SystemExit(1)
+
+
+def _counted(lines: Iterator[bytes], progress: tqdm) -> Iterator[bytes]:
+    for line in lines:
+        progress.update()
+        yield line
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(restory_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)

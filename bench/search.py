@@ -1,45 +1,40 @@
-"""Search speed, side by side: GET through gunicorn versus the same queries sent to the node.
+"""Search speed, side by side: GET through gunicorn against the same queries sent to the node.
 
-1. Index (once; cached): --articles (default 50,000) deterministic articles with realistic field
-   distributions: Zipf-popular people (aliases: full name and surname), regions from the
-   project's gazetteer with their hierarchy codes (cities under admin1 under countries, as in
-   tests/search_corpus.py), Zipf-popular outlets with their own authors, organisations,
-   dates over seven years (more recent = more), titles and texts of 150-600 words drawn from a
-   Zipf vocabulary with the article's people and places mentioned. Stored documents are exactly
-   the service's: written by ArticleIndex._document (api.store.documents.to_document plus
-   content_hash) through the index's alias, with refresh disabled during the load and the
-   configured interval restored after. The index is kept between runs (skipped when it holds
-   the right count); `--drop` deletes it.
-2. Load, from a second process with --clients threads (default 16) on keep-alive http.client
-   connections, for --duration seconds (default 30) after a short warm-up, of one query mix:
-   text; text + person; region=<country code> (matches its regions and cities); facets;
-   cursor walks (up to 3 pages following next_cursor); /people?prefix= autocomplete.
+1. Corpus: bench/corpus.py's articles (real extracted articles recombined; see its docstring),
+   --articles of them (50,000 or 1,000,000), loaded through `flask --app api import` into
+   ES_URL and reused when an index of that size and seed is there already. Use a node of your
+   own for a million (e.g. `ES_PORT=9250 ES_STATE_DIR=/var/lib/article-api-es-bench ES_HEAP=4g
+   ES_URL= scripts/elasticsearch start`, then ES_URL=http://127.0.0.1:9250).
+2. Load, from a second process with 1, 4 and 16 client threads (--clients) on keep-alive
+   connections, --duration seconds each after --warmup, of one query mix drawn from the
+   corpus's own people, countries, authors and title words: full text; person; region (a
+   country code, which matches its regions and cities); author; facets on people, regions and
+   outlets; a date histogram (facets=published_at, per_page=0); highlights; and a cursor walk
+   of 10,000 results (100 pages of 100, following next_cursor; every page is one request).
      api:    the GET requests to gunicorn (`gunicorn -c gunicorn.conf.py`, default workers);
-     direct: the same Elasticsearch requests, built by api.services.search.SearchService and
-             api.store.queries exactly as the service builds them (same SearchService code, with an
-             index object that posts the bodies to http://127.0.0.1:9200 itself), including the
-             point-in-time open/close calls the service makes for relevance-sorted searches.
-   Prints p50/p95/p99 latency, throughput, errors for both, per query kind, and API/direct.
+     direct: the same Elasticsearch requests, built by api.services.search.SearchService
+             and api.store.queries exactly as the service builds them (same code, with an index
+             object that posts the bodies to ES_URL itself), point-in-time calls included.
+   Prints p50/p99 latency and throughput for both sides, per query kind and API/direct; the
+   CPU per request of the node, gunicorn (master and workers: the API's Python) and the load
+   generator; and what the node was asked per request (query and fetch phases, point-in-times).
 
-Run:   .venv/bin/python bench/search.py              (full: 50,000 articles, 16 clients, 30 s)
-       .venv/bin/python bench/search.py --quick      (10 s per side, for iterating)
-       .venv/bin/python bench/search.py --drop       (delete the cached bench index and exit)
+Run:   ES_URL=http://127.0.0.1:9250 .venv/bin/python bench/search.py --articles 1000000
+       .venv/bin/python bench/search.py --articles 50000 --quick   (5 s per side and level)
 """
 
 from __future__ import annotations
 
 import argparse
-import bisect
-import datetime as dt
-import hashlib
-import itertools
 import json
+import os
 import random
 import subprocess
 import sys
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +45,9 @@ from common import (  # noqa: E402
     ES_URL,
     Gunicorn,
     Http,
+    children,
     cpu_seconds,
-    delete_indices,
+    es,
     gunicorn_config,
     local_es_pid,
     percentile,
@@ -60,416 +56,92 @@ from common import (  # noqa: E402
     table,
     verdict,
 )
+from corpus import SEED, corpus_files, ensure_corpus, prefix_for  # noqa: E402
 
-GENERATOR_VERSION = 1
-SEED = 20250601
-TARGET_P50 = 1.3
-TARGET_P99 = 1.6
-KINDS = ("text", "text+person", "region", "facets", "cursor", "autocomplete")
-WEIGHTS = (25, 15, 15, 15, 15, 15)
-
-
-def prefix_for(articles: int) -> str:
-    return f"bench-search-g{GENERATOR_VERSION}-n{articles}-"
-
-
-# --- the corpus -------------------------------------------------------------------------------
-
-_SYLLABLES = [
-    c + v
-    for c in ("b", "c", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "st", "tr")
-    for v in ("a", "e", "i", "o", "u", "ai", "ou")
-]
-FIRST_NAMES = [
-    "Anna",
-    "Peter",
-    "Maria",
-    "John",
-    "Olena",
-    "Hans",
-    "Carlos",
-    "Yuki",
-    "Ahmed",
-    "Sara",
-    "Ivan",
-    "Li",
-    "Fatima",
-    "Pierre",
-    "Giulia",
-    "Mateo",
-    "Aisha",
-    "Kenji",
-    "Elena",
-    "David",
-    "Zoe",
-    "Omar",
-    "Ingrid",
-    "Pablo",
-    "Mei",
-    "Viktor",
-    "Nadia",
-    "Tom",
-    "Chloe",
-    "Raj",
-    "Lucia",
-    "Samuel",
-    "Amara",
-    "Felix",
-    "Hana",
-    "Diego",
-    "Irina",
-    "Jonas",
-    "Leila",
-    "Marco",
-    "Nora",
-    "Oskar",
-    "Priya",
-    "Rafael",
-    "Selin",
-    "Tariq",
-    "Ursula",
-    "Vera",
-    "Wei",
-    "Xavier",
-    "Yara",
-    "Zoltan",
-    "Agnes",
-    "Boris",
-    "Clara",
-    "Dmitri",
-    "Eva",
-    "Farid",
-    "Greta",
-]
-LAST_NAMES = [
-    "Smith",
-    "Müller",
-    "Kovalenko",
-    "Garcia",
-    "Tanaka",
-    "Hassan",
-    "Lind",
-    "Rossi",
-    "Dubois",
-    "Novak",
-    "Ivanova",
-    "Chen",
-    "Okafor",
-    "Silva",
-    "Schmidt",
-    "Nowak",
-    "Kim",
-    "Singh",
-    "Petrov",
-    "Moreau",
-    "Jensen",
-    "Costa",
-    "Yilmaz",
-    "Fischer",
-    "Haddad",
-    "Sato",
-    "Weber",
-    "Bianchi",
-    "Horvat",
-    "Larsen",
-    "Mendes",
-    "Popescu",
-    "Romero",
-    "Sokolov",
-    "Takahashi",
-    "Varga",
-    "Wagner",
-    "Zhang",
-    "Ali",
-    "Bauer",
-    "Castillo",
-    "Dimitrov",
-    "Eriksen",
-    "Ferreira",
-    "Gruber",
-    "Hoffmann",
-    "Ibrahim",
-    "Jovanovic",
-    "Kowalski",
-    "Laurent",
-    "Martins",
-    "Nielsen",
-    "Ortega",
-    "Pavlenko",
-    "Quinn",
-    "Richter",
-    "Shevchenko",
-    "Tkachenko",
-    "Usman",
-    "Vogel",
-    "Walsh",
-]
-ORG_KINDS = ("Group", "Bank", "Party", "Council", "Institute", "Corp")
-COUNTRIES = [
-    "US",
-    "UA",
-    "RU",
-    "GB",
-    "FR",
-    "DE",
-    "CN",
-    "IN",
-    "BR",
-    "JP",
-    "IT",
-    "ES",
-    "PL",
-    "TR",
-    "CA",
-    "AU",
-    "MX",
-    "ZA",
-    "NG",
-    "EG",
-    "IL",
-    "IR",
-    "KR",
-    "SE",
-    "NL",
-    "CH",
-    "AR",
-    "KE",
-    "PK",
-    "ID",
-]
-
-
-class Zipf:
-    """Draw items with probability ~ 1 / rank**s, deterministically from an rng."""
-
-    def __init__(self, items: list[Any], s: float = 1.07) -> None:
-        self.items = items
-        self.cum = list(itertools.accumulate(1 / (rank**s) for rank in range(1, len(items) + 1)))
-
-    def draw(self, rng: random.Random, k: int = 1) -> list[Any]:
-        return rng.choices(self.items, cum_weights=self.cum, k=k)
-
-    def one(self, rng: random.Random) -> Any:
-        total = self.cum[-1]
-        return self.items[bisect.bisect_left(self.cum, rng.random() * total)]
-
-
-class Corpus:
-    """Everything the generator draws from; the query mix draws from the same pools."""
-
-    def __init__(self) -> None:
-        from api.extraction.gazetteer import gazetteer
-
-        rng = random.Random(SEED)
-        words: set[str] = set()
-        vocabulary: list[str] = []
-        while len(vocabulary) < 8000:
-            word = "".join(rng.choices(_SYLLABLES, k=rng.choice((1, 2, 2, 3, 3, 4))))
-            if len(word) > 2 and word not in words:
-                words.add(word)
-                vocabulary.append(word)
-        self.vocabulary = vocabulary
-        self.words = Zipf(vocabulary, 1.0)
-        people = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
-        rng.shuffle(people)
-        self.people_list = people[:3000]
-        self.people = Zipf(self.people_list, 1.1)
-        gaz = gazetteer()
-        by_country: dict[str, list[dict]] = {code: [] for code in COUNTRIES}
-        for place in gaz.by_code.values():
-            if place.country in by_country and place.type in {"city", "admin1"}:
-                by_country[place.country].append(place)
-        self.regions: dict[str, Zipf] = {}
-        self.country_records = {code: gaz.by_code[code].record() for code in COUNTRIES}
-        for code, places in by_country.items():
-            cities = sorted((p for p in places if p.type == "city"), key=lambda p: -p.population)
-            admins = sorted((p for p in places if p.type == "admin1"), key=lambda p: p.code)
-            chosen = [p.record() for p in cities[:20]] + [p.record() for p in admins[:8]]
-            self.regions[code] = Zipf(chosen, 1.0)
-        self.countries = Zipf(COUNTRIES, 0.9)
-        self.outlets_list = [
-            {"name": f"{rng.choice(vocabulary).title()} {kind}", "domain": ""}
-            for kind in ("Times", "Post", "Herald", "Courier", "Ledger", "Tribune", "Gazette")
-            for _ in range(9)
-        ]
-        for outlet in self.outlets_list:
-            outlet["domain"] = outlet["name"].lower().replace(" ", "") + ".example"
-        self.outlets = Zipf(self.outlets_list, 1.0)
-        self.authors = {
-            outlet["name"]: [
-                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}" for _ in range(12)
-            ]
-            for outlet in self.outlets_list
-        }
-        self.organizations = Zipf(
-            [f"{rng.choice(vocabulary).title()} {rng.choice(ORG_KINDS)}" for _ in range(400)],
-            1.0,
-        )
-        self.start = dt.date(2019, 1, 1)
-        self.days = (dt.date(2025, 12, 31) - self.start).days
-
-    def article(self, number: int) -> dict[str, Any]:
-        rng = random.Random(SEED * 1_000_003 + number)
-        outlet = dict(self.outlets.one(rng))
-        people = list(dict.fromkeys(self.people.draw(rng, rng.choice((0, 1, 1, 2, 2, 3, 4, 6)))))
-        country = self.countries.one(rng)
-        regions = [self.country_records[country]]
-        regions += list(
-            {r["code"]: r for r in self.regions[country].draw(rng, rng.randint(0, 3))}.values()
-        )
-        if rng.random() < 0.3:
-            other = self.countries.one(rng)
-            regions.append(self.country_records[other])
-        regions = list({r["code"]: r for r in regions}.values())
-        orgs = list(dict.fromkeys(self.organizations.draw(rng, rng.choice((0, 0, 1, 1, 2, 3)))))
-        body = self.words.draw(rng, rng.randint(150, 600))
-        mentions = [*people, *(p.split()[-1] for p in people), *(r["name"] for r in regions), *orgs]
-        for mention in mentions:
-            body.insert(rng.randrange(len(body) + 1), mention)
-        sentences, position = [], 0
-        while position < len(body):
-            length = rng.randint(8, 25)
-            chunk = body[position : position + length]
-            sentences.append(chunk[0][:1].upper() + " ".join(chunk)[1:] + ".")
-            position += length
-        title_words = self.words.draw(rng, rng.randint(5, 9))
-        if people and rng.random() < 0.5:
-            title_words.insert(0, people[0].split()[-1])
-        title = " ".join(title_words).capitalize()
-        text = " ".join(sentences)
-        # Recent years hold more articles.
-        day = self.start + dt.timedelta(days=int(self.days * (rng.random() ** 0.6)))
-        published = dt.datetime.combine(day, dt.time(rng.randint(0, 23), rng.randint(0, 59)))
-        focus = {regions[-1]["code"]} if len(regions) > 1 else {regions[0]["code"]}
-        return {
-            "id": f"bench-{number:06d}",
-            "url": f"https://{outlet['domain']}/{day.isoformat()}/{number}",
-            "title": title,
-            "text": text,
-            "language": "en",
-            "published_at": published.isoformat() + "+00:00",
-            "authors": rng.sample(self.authors[outlet["name"]], rng.choice((1, 1, 1, 2))),
-            "outlet": outlet,
-            "people": [
-                {
-                    "name": p,
-                    "aliases": [p, p.split()[-1]],
-                    "mentions": rng.randint(1, 6),
-                    "title": None,
-                }
-                for p in people
-            ],
-            "regions": [
-                {
-                    **r,
-                    "aliases": [r["name"]],
-                    "mentions": rng.randint(1, 4),
-                    "focus": r["code"] in focus,
-                }
-                for r in regions
-            ],
-            "organizations": [{"name": o, "mentions": rng.randint(1, 3)} for o in orgs],
-            "word_count": len(text.split()),
-            "created_at": "2026-01-01T00:00:00+00:00",
-            "updated_at": "2026-01-01T00:00:00+00:00",
-            "provenance": {},
-        }
-
-
-def build_index(articles: int) -> None:
-    """Create the bench index through the project's ArticleIndex and load it (skip when cached)."""
-    from elasticsearch import helpers
-
-    from api.config import load_settings
-    from api.store import make_client
-    from api.store.index import ArticleIndex
-
-    prefix = prefix_for(articles)
-    settings = load_settings(es_index_prefix=prefix)
-    index = ArticleIndex(make_client(settings, request_timeout=120), settings)
-    if index.alias_exists():
-        count = index.client.count(index=index.alias)["count"]
-        if count == articles:
-            print(f"index: {index.alias} holds {count} articles (cached; --drop to rebuild)")
-            return
-        print(f"index: {index.alias} holds {count}, not {articles}: rebuilding")
-        delete_indices(prefix)
-    index.ensure()
-    concrete = index.concrete_name()
-    index.client.indices.put_settings(index=concrete, settings={"refresh_interval": "-1"})
-    corpus = Corpus()
-    started = time.perf_counter()
-
-    def actions() -> Any:
-        for number in range(articles):
-            article = corpus.article(number)
-            digest = hashlib.sha256(json.dumps(article, sort_keys=True).encode()).hexdigest()
-            yield {
-                "_op_type": "create",
-                "_index": index.alias,
-                "_id": article["id"],
-                "_source": index._document(article, digest),
-            }
-
-    done = 0
-    for ok, _item in helpers.streaming_bulk(
-        index.client, actions(), chunk_size=1000, max_retries=4, raise_on_error=True
-    ):
-        done += ok
-        if done % 10000 == 0:
-            print(f"  indexed {done} ({time.perf_counter() - started:.0f} s)", flush=True)
-    index.client.indices.put_settings(
-        index=concrete, settings={"refresh_interval": settings.es_refresh_interval}
-    )
-    index.refresh()
-    count = index.client.count(index=index.alias)["count"]
-    seconds = time.perf_counter() - started
-    print(
-        f"index: built {index.alias} with {count} articles in {seconds:.0f} s "
-        f"({count / seconds:.0f} docs/s incl. generation; refresh -1 during the load, "
-        f"restored to {settings.es_refresh_interval})"
-    )
+TARGET_P50 = 1.25  # at 1,000,000 articles and 1 client
+TARGET_P99 = 1.3
+TARGET_THROUGHPUT = 0.8  # at 16 clients
+TARGET_PYTHON_MS = 2.0  # API Python CPU per request at 50,000 articles
+KINDS = ("text", "person", "region", "author", "facets", "histogram", "highlight", "cursor")
+# Per operation; a cursor walk is 100 requests, so about a fifth of all requests are its pages.
+WEIGHTS = (15, 15, 15, 10, 15, 10, 15, 0.25)
+WALK_RESULTS = 10_000
+WALK_PAGE = 100
+SAMPLE_RECORDS = 20_000
+SERVICE = "gunicorn"  # the CPU group of the service: its master and all its workers
 
 
 # --- the query mix ----------------------------------------------------------------------------
 
 
-class QueryMix:
-    """Deterministic requests: (kind, args) where args are GET /articles or /people parameters."""
+class Terms:
+    """What the corpus talks about, counted over its first records (the same for every size)."""
 
-    def __init__(self, corpus: Corpus, seed: int) -> None:
-        self.corpus = corpus
+    def __init__(self, articles: int, seed: int) -> None:
+        people: Counter[str] = Counter()
+        countries: Counter[str] = Counter()
+        authors: Counter[str] = Counter()
+        words: Counter[str] = Counter()
+        path = corpus_files(articles, seed, jobs=2)[0]
+        with path.open("rb") as handle:
+            for _, line in zip(range(SAMPLE_RECORDS), handle, strict=False):
+                record = json.loads(line)
+                people.update(p["name"] for p in record["people"])
+                countries.update(r["code"] for r in record["regions"] if r.get("type") == "country")
+                authors.update(a["name"] for a in record["authors"])
+                words.update(
+                    w.lower() for w in (record["title"] or "").split() if w.isalpha() and len(w) > 3
+                )
+        self.people = people.most_common(3000)
+        self.countries = countries.most_common(60)
+        self.authors = authors.most_common(500)
+        # Mid-frequency title words: common enough to match, rare enough to be selective.
+        self.words = [w for w, _ in words.most_common(2000)[30:]]
+        self.common_words = [w for w, _ in words.most_common(30)]
+
+    @staticmethod
+    def draw(rng: random.Random, counted: list[tuple[str, int]]) -> str:
+        return rng.choices([v for v, _ in counted], weights=[c for _, c in counted])[0]
+
+
+class QueryMix:
+    """Deterministic operations: (kind, GET /articles parameters)."""
+
+    def __init__(self, terms: Terms, seed: int) -> None:
+        self.terms = terms
         self.rng = random.Random(seed)
-        # Mid-frequency words: common enough to match, rare enough to be selective.
-        self.query_words = corpus.vocabulary[20:1500]
 
     def next(self) -> tuple[str, dict[str, Any]]:
-        rng, corpus = self.rng, self.corpus
+        rng, terms = self.rng, self.terms
         kind = rng.choices(KINDS, weights=WEIGHTS)[0]
         if kind == "text":
-            return kind, {"q": " ".join(rng.sample(self.query_words, rng.choice((1, 1, 2))))}
-        if kind == "text+person":
-            person = corpus.people.one(rng)
-            return kind, {
-                "q": rng.choice(self.query_words),
-                "person": [person if rng.random() < 0.5 else person.split()[-1]],
-            }
+            return kind, {"q": " ".join(rng.sample(terms.words, rng.choice((1, 1, 2))))}
+        if kind == "person":
+            person = terms.draw(rng, terms.people)
+            return kind, {"person": [person if rng.random() < 0.5 else person.split()[-1]]}
         if kind == "region":
-            return kind, {"region": [corpus.countries.one(rng)]}
+            return kind, {"region": [terms.draw(rng, terms.countries)]}
+        if kind == "author":
+            return kind, {"author": terms.draw(rng, terms.authors)}
         if kind == "facets":
-            args: dict[str, Any] = {"facets": "people,regions,outlets,published_at", "per_page": 10}
+            args: dict[str, Any] = {"facets": "people,regions,outlets", "per_page": 10}
             if rng.random() < 0.5:
-                args["region"] = [corpus.countries.one(rng)]
+                args["region"] = [terms.draw(rng, terms.countries)]
             else:
-                args["q"] = rng.choice(self.query_words)
+                args["q"] = rng.choice(terms.words)
             return kind, args
-        if kind == "cursor":
-            if rng.random() < 0.5:
-                return kind, {"region": [corpus.countries.one(rng)], "per_page": 20}
-            return kind, {"person": [corpus.people.one(rng)], "per_page": 20}
-        first, last = corpus.people.one(rng).split()
-        word = first if rng.random() < 0.5 else last
-        return "autocomplete", {"prefix": word[: rng.choice((2, 3, 4))].lower()}
+        if kind == "histogram":
+            return kind, {
+                "facets": "published_at",
+                "per_page": 0,
+                "region": [terms.draw(rng, terms.countries)],
+            }
+        if kind == "highlight":
+            return kind, {"q": rng.choice(terms.words), "highlight": "true"}
+        # A walk sorted by relevance (over a point-in-time) or by date (no point-in-time).
+        if rng.random() < 0.5:
+            return kind, {"q": rng.choice(terms.common_words), "per_page": WALK_PAGE}
+        return kind, {"per_page": WALK_PAGE}
 
 
 class DirectIndex:
@@ -500,33 +172,58 @@ class ApiRunner:
         self.http = Http(url)
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
-        path = "/people" if kind == "autocomplete" else "/articles"
         query = urllib.parse.urlencode(args, doseq=True)
-        status, data = self.http.request("GET", f"{path}?{query}")
+        status, data = self.http.request("GET", f"/articles?{query}")
         return status, json.loads(data) if status == 200 else None
 
 
 class DirectRunner:
     def __init__(self, alias: str) -> None:
+        from api.extraction.gazetteer import resolve
         from api.services.search import SearchService
         from api.store.queries import Highlighting
         from schemas.search import ArticleQueryArgsSchema
 
-        self.search_service = SearchService(DirectIndex(alias), Highlighting("<mark>", "</mark>"))  # type: ignore[arg-type]
+        highlighting = Highlighting("<mark>", "</mark>")
+        self.search_service = SearchService(DirectIndex(alias), highlighting)  # type: ignore[arg-type]
         self.schema = ArticleQueryArgsSchema()
+        # The gazetteer loads on first use: here, not in the measured window (the service
+        # loads it before forking its workers).
+        resolve("Ukraine")
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
-        if kind == "autocomplete":
-            return 200, self.search_service.list_entities("people", 20, args["prefix"], None)
         loaded = self.schema.load(args)
         return 200, self.search_service.search(loaded)
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process, of its children that have exited (gunicorn replaces workers
+    after MAX_REQUESTS) and of its live children: nothing a recycled worker used is lost."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    own_and_reaped = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return own_and_reaped + sum(cpu_seconds(child) for child in children(pid))
+
+
 def cpu_use(watch: dict[str, list[int]]) -> dict[str, float]:
-    """CPU seconds used so far by each watched group of processes, and by this load process."""
-    used = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in watch.items()}
+    """CPU seconds used so far by each watched group of processes, and by this load process.
+    The gunicorn group is its master: the master and every worker, replaced ones included."""
+    used = {
+        name: sum(tree_cpu_seconds(pid) if name == SERVICE else cpu_seconds(pid) for pid in pids)
+        for name, pids in watch.items()
+    }
     used["load generator"] = time.process_time()
     return used
+
+
+def search_stats() -> dict[str, float]:
+    """The node's search counters: query and fetch phases, their time, point-in-times."""
+    _, body = es("GET", "/_nodes/_local/stats/indices/search")
+    stats = next(iter(body["nodes"].values()))["indices"]["search"]
+    names = ("query_total", "query_time_in_millis", "fetch_total", "fetch_time_in_millis")
+    return {name: stats.get(name, 0) for name in (*names, "point_in_time_total")}
 
 
 def client_main(
@@ -536,6 +233,7 @@ def client_main(
     duration: float,
     warmup: float,
     watch: dict[str, list[int]],
+    articles: int,
 ) -> None:
     """The load process: `clients` threads, each its own connection, for `duration` seconds.
 
@@ -543,7 +241,7 @@ def client_main(
     its own at the start and end of the measured window, so that the report can say where
     each request's CPU went.
     """
-    corpus = Corpus()
+    terms = Terms(articles, SEED)
     samples: list[tuple[str, float, bool]] = []
     errors: dict[str, int] = {}
     lock = threading.Lock()
@@ -553,10 +251,10 @@ def client_main(
 
     def worker(number: int) -> None:
         runner = ApiRunner(target) if mode == "api" else DirectRunner(target)
-        mix = QueryMix(corpus, seed=1000 + number)
+        mix = QueryMix(terms, seed=1000 + number)
         while time.monotonic() < t_end:
             kind, args = mix.next()
-            pages = 3 if kind == "cursor" else 1
+            pages = WALK_RESULTS // WALK_PAGE if kind == "cursor" else 1
             for _ in range(pages):
                 sent = time.perf_counter()
                 sent_at = time.monotonic()
@@ -582,13 +280,20 @@ def client_main(
                 args = {"cursor": data["next_cursor"], "per_page": args.get("per_page", 20)}
 
     cpu: dict[str, dict[str, float]] = {}
+    node: dict[str, dict[str, float]] = {}
 
     def measure_cpu() -> None:
         time.sleep(max(0.0, t_start - time.monotonic()))
         cpu["start"] = cpu_use(watch)
+        node["start"] = search_stats()
         time.sleep(max(0.0, t_end - time.monotonic()))
         cpu["end"] = cpu_use(watch)
+        node["end"] = search_stats()
 
+    if mode == "direct":  # build the gazetteer once, not in every client thread at once
+        from api.extraction.gazetteer import gazetteer
+
+        gazetteer()
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
     threads.append(threading.Thread(target=measure_cpu, daemon=True))
     for thread in threads:
@@ -605,13 +310,14 @@ def client_main(
             "cpu_seconds": {
                 name: cpu["end"][name] - cpu["start"][name] for name in cpu.get("end", {})
             },
+            "node": {name: node["end"][name] - node["start"][name] for name in node.get("end", {})},
         },
         sys.stdout,
     )
 
 
 def run_load(
-    mode: str, target: str, args: argparse.Namespace, watch: dict[str, list[int]]
+    mode: str, target: str, args: argparse.Namespace, clients: int, watch: dict[str, list[int]]
 ) -> dict[str, Any]:
     command = [
         sys.executable,
@@ -621,7 +327,9 @@ def run_load(
         "--target",
         target,
         "--clients",
-        str(args.clients),
+        str(clients),
+        "--articles",
+        str(args.articles),
         "--duration",
         str(args.duration),
         "--warmup",
@@ -651,6 +359,7 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
         "cpu_ms_per_request": {
             name: seconds * 1000 / requests for name, seconds in result["cpu_seconds"].items()
         },
+        "node_per_request": {name: value / requests for name, value in result["node"].items()},
         "errors": errors,
         "error_kinds": result["errors"],
         "warmup_errors": result["warmup_errors"],
@@ -667,44 +376,60 @@ def summarise(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def print_cpu_split(api: dict[str, Any], direct: dict[str, Any], node_watched: bool) -> None:
-    """Where each request's CPU went. With the load saturating the machine's cores, the latency
-    ratio follows the ratio of these totals."""
-    groups = ["elasticsearch", "gunicorn workers", "load generator"]
+def print_side_by_side(api: dict[str, Any], direct: dict[str, Any]) -> None:
+    rows = []
+    for kind in ("all", *KINDS):
+        a, d = api["kinds"].get(kind), direct["kinds"].get(kind)
+        if not a or not d:
+            continue
+        rows.append(
+            [
+                kind,
+                a["n"],
+                d["n"],
+                f"{a['p50']:.1f}",
+                f"{d['p50']:.1f}",
+                f"{ratio(a['p50'], d['p50']):.2f}",
+                f"{a['p99']:.1f}",
+                f"{d['p99']:.1f}",
+                f"{ratio(a['p99'], d['p99']):.2f}",
+            ]
+        )
+    header = ["kind", "n api", "n direct", "p50 api ms", "p50 direct", "ratio"]
+    print(table(rows, [*header, "p99 api", "p99 direct", "ratio"]))
+
+
+def print_cpu_split(api: dict[str, Any], direct: dict[str, Any]) -> None:
+    """Where each request's CPU went, and what the node was asked to do for it."""
+    groups = ["elasticsearch", SERVICE, "load generator"]
+    node = ["query_total", "fetch_total", "point_in_time_total", "query_time_in_millis"]
     rows = []
     for name, result in (("api", api), ("direct", direct)):
-        split = result["cpu_ms_per_request"]
+        split, asked = result["cpu_ms_per_request"], result["node_per_request"]
         rows.append(
             [
                 name,
                 *(f"{split[g]:.2f}" if g in split else "-" for g in groups),
-                f"{sum(split.values()):.2f}",
+                *(f"{asked.get(n, 0):.2f}" for n in node),
             ]
         )
-    print("CPU ms per request during the measured window:")
-    print(table(rows, ["side", *groups, "total"]))
-    if not node_watched:
-        print("(Elasticsearch is not on this machine: its CPU is not counted)")
-    total_api = sum(api["cpu_ms_per_request"].values())
-    total_direct = sum(direct["cpu_ms_per_request"].values())
-    print(f"CPU per request api/direct = {ratio(total_api, total_direct):.2f}")
+    print("CPU ms per request (measured window), and the node's search counters per request:")
+    print(table(rows, ["side", *(f"{g} ms" for g in groups), *node]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=50_000)
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=30.0)
-    parser.add_argument("--warmup", type=float, default=10.0)
-    parser.add_argument("--quick", action="store_true", help="10 s per side")
-    parser.add_argument("--drop", action="store_true", help="delete the bench index and exit")
+    parser.add_argument("--clients", default="1,4,16", help="comma-separated client counts")
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--quick", action="store_true", help="5 s per side and client count")
     parser.add_argument(
         "--env",
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="extra service environment for gunicorn (repeatable), e.g. "
-        "'GUNICORN_CMD_ARGS=--threads 4'",
+        help="extra service environment for gunicorn (repeatable)",
     )
     parser.add_argument(
         "--gunicorn",
@@ -721,93 +446,113 @@ def main() -> None:
             name: [int(pid) for pid in pids.split(",") if pid]
             for name, pids in (item.split("=", 1) for item in args.watch)
         }
-        client_main(args.client, args.target, args.clients, args.duration, args.warmup, watch)
-        return
-    prefix = prefix_for(args.articles)
-    if args.drop:
-        print("deleted:", delete_indices("bench-search-") or "nothing")
+        client_main(
+            args.client,
+            args.target,
+            int(args.clients),
+            args.duration,
+            args.warmup,
+            watch,
+            args.articles,
+        )
         return
     if args.quick:
-        args.duration = 10.0
-        args.warmup = 8.0
+        args.duration, args.warmup = 5.0, 3.0
     print_machine()
-    build_index(args.articles)
-    alias = f"{prefix}articles"
-    env = {"ES_INDEX_PREFIX": prefix, **dict(e.split("=", 1) for e in args.env)}
+    alias = ensure_corpus(args.articles)
+    env = {
+        "ES_URL": ES_URL,
+        "ES_INDEX_PREFIX": prefix_for(args.articles, SEED),
+        **dict(e.split("=", 1) for e in args.env),
+    }
+    levels = [int(n) for n in args.clients.split(",")]
     server = Gunicorn(env=env, config=gunicorn_config(args.gunicorn))
+    results: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
     try:
         server.start()
         from api.config import load_settings
 
         workers = len(server.wait_for_workers(load_settings().workers))
         print(
-            f"gunicorn: {server.url}, {workers} workers, ready in {server.startup_seconds:.2f} s"
-            f"{' env ' + str(args.env) if args.env else ''}, config {args.gunicorn}; "
-            f"load: {args.clients} client threads "
-            f"in a second process, {args.warmup:.0f} s warm-up + {args.duration:.0f} s per side"
+            f"gunicorn: {server.url}, {workers} workers, ready in {server.startup_seconds:.2f} s, "
+            f"config {args.gunicorn}{' env ' + str(args.env) if args.env else ''}; "
+            f"{args.warmup:.0f} s warm-up + {args.duration:.0f} s per side and client count; "
+            f"node {ES_URL}, corpus {alias}"
         )
         es_pid = local_es_pid()
         node = {"elasticsearch": [es_pid]} if es_pid else {}
-        api_watch = {**node, "gunicorn workers": server.worker_pids()}
-        api = summarise(run_load("api", server.url, args, api_watch))
+        # Whichever side ran first used to pay for a cold node (page cache, global ordinals of
+        # the facet fields): both sides' queries run once untimed before anything is measured,
+        # and the sides take turns going first.
+        warm = argparse.Namespace(**{**vars(args), "duration": args.warmup * 2, "warmup": 0.0})
+        for mode, target in (("direct", alias), ("api", server.url)):
+            run_load(mode, target, warm, 4, {})
+        print(f"warmed the node: {warm.duration:.0f} s of the mix from each side, untimed")
+        for turn, clients in enumerate(levels):
+            assert server.process is not None
+            api_watch = {**node, SERVICE: [server.process.pid]}
+            if turn % 2:
+                direct = summarise(run_load("direct", alias, args, clients, node))
+                api = summarise(run_load("api", server.url, args, clients, api_watch))
+            else:
+                api = summarise(run_load("api", server.url, args, clients, api_watch))
+                direct = summarise(run_load("direct", alias, args, clients, node))
+            results[clients] = (api, direct)
+            print(f"\n=== {clients} client(s), {args.articles:,} articles ===")
+            print_side_by_side(api, direct)
+            for name, result in (("api", api), ("direct", direct)):
+                print(
+                    f"{name:<6}: throughput {result['throughput']:.1f} req/s, errors "
+                    f"{result['errors']} {result['error_kinds'] or ''}, during warm-up "
+                    f"{result['warmup_errors']}"
+                )
+            print_cpu_split(api, direct)
     finally:
         server.stop()
-    direct = summarise(run_load("direct", alias, args, node))
-
+    print(f"\n=== summary, {args.articles:,} articles (one run; figures are this run's) ===")
     rows = []
-    for kind in ("all", *KINDS):
-        a, d = api["kinds"].get(kind), direct["kinds"].get(kind)
-        if not a or not d:
+    for clients, (api, direct) in results.items():
+        if "all" not in api["kinds"] or "all" not in direct["kinds"]:
+            rows.append([clients, "no requests measured", "", "", "", "", "", "", ""])
             continue
+        a, d = api["kinds"]["all"], direct["kinds"]["all"]
         rows.append(
             [
-                kind,
-                a["n"],
-                d["n"],
-                f"{a['p50']:.1f}",
-                f"{d['p50']:.1f}",
+                clients,
+                f"{a['p50']:.1f} / {d['p50']:.1f}",
                 f"{ratio(a['p50'], d['p50']):.2f}",
-                f"{a['p95']:.1f}",
-                f"{d['p95']:.1f}",
-                f"{ratio(a['p95'], d['p95']):.2f}",
-                f"{a['p99']:.1f}",
-                f"{d['p99']:.1f}",
+                f"{a['p99']:.1f} / {d['p99']:.1f}",
                 f"{ratio(a['p99'], d['p99']):.2f}",
+                f"{api['throughput']:.1f} / {direct['throughput']:.1f}",
+                f"{ratio(api['throughput'], direct['throughput']):.2f}",
+                f"{api['cpu_ms_per_request'].get(SERVICE, float('nan')):.2f}",
+                api["errors"] + direct["errors"],
             ]
         )
-    print(
-        table(
-            rows,
-            [
-                "kind",
-                "n api",
-                "n direct",
-                "p50 api ms",
-                "p50 direct",
-                "ratio",
-                "p95 api",
-                "p95 direct",
-                "ratio",
-                "p99 api",
-                "p99 direct",
-                "ratio",
-            ],
-        )
-    )
-    for name, result in (("api", api), ("direct", direct)):
-        print(
-            f"{name:<6}: throughput {result['throughput']:.1f} req/s, errors {result['errors']} "
-            f"{result['error_kinds'] or ''}, errors during warm-up {result['warmup_errors']}"
-        )
-    print_cpu_split(api, direct, bool(node))
-    p50 = ratio(api["kinds"]["all"]["p50"], direct["kinds"]["all"]["p50"])
-    p99 = ratio(api["kinds"]["all"]["p99"], direct["kinds"]["all"]["p99"])
-    print(f"throughput api/direct = {ratio(api['throughput'], direct['throughput']):.2f}")
-    print(f"p50 api/direct = {p50:.2f}  {verdict(p50, TARGET_P50, False)}")
-    print(f"p99 api/direct = {p99:.2f}  {verdict(p99, TARGET_P99, False)}")
-    total_errors = api["errors"] + direct["errors"]
-    print(f"errors = {total_errors}  {'PASS' if total_errors == 0 else 'FAIL'} (target 0)")
-    print(f"(the bench index {alias} is kept for the next run; `--drop` deletes it)")
+    header = ["clients", "p50 api/direct ms", "ratio", "p99 api/direct ms", "ratio"]
+    header += ["req/s api/direct", "ratio", "API Python ms/req", "errors"]
+    print(table(rows, header))
+    measured = {
+        n: r for n, r in results.items() if "all" in r[0]["kinds"] and "all" in r[1]["kinds"]
+    }
+    if 1 in measured:
+        api, direct = results[1]
+        p50 = ratio(api["kinds"]["all"]["p50"], direct["kinds"]["all"]["p50"])
+        p99 = ratio(api["kinds"]["all"]["p99"], direct["kinds"]["all"]["p99"])
+        print(f"1 client:   p50 api/direct = {p50:.2f}  {verdict(p50, TARGET_P50, False)}")
+        print(f"1 client:   p99 api/direct = {p99:.2f}  {verdict(p99, TARGET_P99, False)}")
+    if 16 in measured:
+        api, direct = results[16]
+        rate = ratio(api["throughput"], direct["throughput"])
+        mark = verdict(rate, TARGET_THROUGHPUT, True)
+        print(f"16 clients: throughput api/direct = {rate:.2f}  {mark}")
+    python = [api["cpu_ms_per_request"].get(SERVICE, 0) for api, _ in results.values()]
+    if python:
+        worst = max(python)
+        mark = verdict(worst, TARGET_PYTHON_MS, False)
+        print(f"API Python CPU per request, worst level = {worst:.2f} ms  {mark}")
+    print("(targets: p50 and p99 at 1,000,000 articles, Python CPU at 50,000)")
+    print(f"(the corpus index {alias} is kept for the next run; bench/corpus.py --drop deletes it)")
 
 
 if __name__ == "__main__":

@@ -379,6 +379,36 @@ class ArticleSchema(ExtractedArticleSchema):
     updated_at = fields.String(metadata={"example": "2025-08-18T10:00:00+00:00"})
 
 
+class StoredStorySchema(Schema):
+    """The story as stored with each article (the API adds its counts when answering)."""
+
+    id = fields.String(required=True)
+    first_published_at = IsoDateOrDateTime(allow_none=True)
+
+
+class StoredArticleSchema(ArticleSchema):
+    """An article as export writes it and import reads it: the stored article, its dates
+    checked, plus the hash of the input it was extracted from. Unknown fields are refused."""
+
+    id = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[0-9a-f]{32}$", error="Must be 32 hexadecimal digits."),
+    )
+    published_at = IsoDateOrDateTime(allow_none=True)
+    created_at = IsoDateOrDateTime()
+    updated_at = IsoDateOrDateTime()
+    language = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(LANGUAGE_CODES, error="Not an ISO 639-1 language code."),
+    )
+    story = fields.Nested(StoredStorySchema)
+    content_hash = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Hash of the validated input the article was extracted from"},
+    )
+
+
 class BatchInSchema(Schema):
     """A batch of articles, each with the body of POST /articles.
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -92,8 +92,22 @@ def story_text(article: dict[str, object]) -> str:
     return body if title and body and fold(head) == fold(title) else text
 
 
+# One write fingerprints an article up to three times (story assignment, the stored document,
+# reconciliation): texts up to this size are remembered for the last few articles.
+_CACHED_TEXT_CHARS = 64_000
+
+
 def fingerprint(text: str) -> Fingerprint | None:
     """The article's fingerprint; None for a text without words (it can copy nothing)."""
+    return _cached(text) if len(text) <= _CACHED_TEXT_CHARS else _fingerprint(text)
+
+
+@lru_cache(maxsize=128)
+def _cached(text: str) -> Fingerprint | None:
+    return _fingerprint(text)
+
+
+def _fingerprint(text: str) -> Fingerprint | None:
     grams = shingles(text)
     if not grams:
         return None

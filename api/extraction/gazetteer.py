@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -49,8 +49,15 @@ class Place:
 
     def record(self) -> dict:
         """The public record shape shared with search."""
-        data = asdict(self)
-        return {key: data[key] for key in ("name", "code", "type", "country", "parent")}
+        # Built field by field: asdict() deep-copies every field, curated_keys included, and
+        # this runs for every region a search filters on.
+        return {
+            "name": self.name,
+            "code": self.code,
+            "type": self.type,
+            "country": self.country,
+            "parent": self.parent,
+        }
 
 
 @dataclass(slots=True)

@@ -1,1 +1,2 @@
-"""The use cases, shared by the views and the CLI: storing articles, and searching them."""
+"""The use cases, shared by the views and the CLI: storing articles, searching them, and
+exporting and importing them as they are stored."""

@@ -13,9 +13,13 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
+import urllib.parse
 from collections import Counter
 from typing import Any
+
+from marshmallow import fields
 
 from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
@@ -24,6 +28,7 @@ from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
 from api.store.index import ArticleIndex, StorySize
 from api.textnorm import fold
+from schemas.search import ArticleQueryArgsSchema
 
 MAX_WINDOW = 10_000
 # The parameters that define which articles a walk visits; the rest may change between pages.
@@ -41,12 +46,14 @@ IDENTITY_PARAMS = (
 STORY_PAGE = 1_000
 
 
+@functools.lru_cache(maxsize=4096)
 def region_lookup_keys(value: str) -> tuple[str, ...]:
     """The folded keys an article must carry to match `region=value`.
 
     The value itself (a code, name or alias as written in articles) plus the codes the
     gazetteer resolves it to; articles carry their regions' ancestors' codes, so a country's
-    code matches its regions and cities.
+    code matches its regions and cities. The gazetteer never changes in a process, so the
+    answer is cached per value.
     """
     keys = [fold(value)]
     keys += [fold(record["code"]) for record in region_records(value) if record.get("code")]
@@ -179,6 +186,18 @@ class SearchService:
         if spec.facets:
             result["facets"] = queries.parse_facets(response.get("aggregations", {}))
         return result
+
+    def query_for(self, params: str) -> dict[str, Any]:
+        """The query clause GET /articles would run for a query string's text and filters
+        (paging, sort and facet parameters are ignored); raises ValidationError."""
+        schema = ArticleQueryArgsSchema()
+        parsed = urllib.parse.parse_qs(params, keep_blank_values=True, strict_parsing=False)
+        raw = {
+            name: values if isinstance(schema.fields.get(name), fields.List) else values[-1]
+            for name, values in parsed.items()
+        }
+        identity = query_identity(schema.load(raw))
+        return queries.query_clause(identity.get("q"), self._filters(identity))
 
     def _filters(self, identity: dict[str, Any]) -> queries.Filters:
         return queries.Filters(

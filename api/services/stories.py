@@ -194,19 +194,22 @@ class StoryKeeper:
                 groups.setdefault(components.find(key), []).append(key)
         named = _story_names(candidates, written)
         moves: dict[str, tuple[dict[str, Any], Version]] = {}
+        winner: dict[str, StoryRef] = {}  # losing story id -> the story it joins
         for members in groups.values():
             involved = {StoryRef.of(candidates[key]["story"]) for key in members}
             target = min(involved)
             if target.id in written and named.get(target.id, set()) - set(members):
                 # That article's id names a story it is no longer part of: another id, then.
                 target = StoryRef(target.first, _derived_id(target.id))
-            losing = sorted({ref.id for ref in involved if ref != target})
+            winner.update({ref.id: target for ref in involved if ref != target})
             for key in members:
                 if StoryRef.of(candidates[key]["story"]) != target:
                     moves[key] = (target.as_field(), candidates[key]["version"])
-            for source in self._members(losing) if losing else []:
-                if StoryRef.of(source["story"]) > target:
-                    moves[source["id"]] = (target.as_field(), source["version"])
+        # The other articles of the losing stories, all in one query.
+        for source in self._members(sorted(winner)) if winner else []:
+            target = winner[source["story"]["id"]]
+            if StoryRef.of(source["story"]) > target:
+                moves.setdefault(source["id"], (target.as_field(), source["version"]))
         return moves
 
     def restory(self) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from elasticsearch import (
     ApiError,
@@ -38,6 +39,10 @@ from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
 log = logging.getLogger(__name__)
 
 INTERNAL_FIELDS = frozenset({*documents.DERIVED_FIELDS, "content_hash"})
+# What client.search() and the point-in-time calls send (the client turns them into its
+# compatibility media type).
+_JSON = {"accept": "application/json", "content-type": "application/json"}
+_ACCEPT_JSON = {"accept": "application/json"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,14 @@ class StorySize:
 
 
 @dataclass(frozen=True)
+class StoredRecord:
+    """An article as kept, without its version: what export writes and import reads."""
+
+    article: dict[str, Any]
+    content_hash: str | None
+
+
+@dataclass(frozen=True)
 class BulkOutcome:
     id: str
     ok: bool
@@ -84,6 +97,8 @@ class ArticleIndex:
         self.client = client
         self.settings = settings
         self.alias = f"{settings.es_index_prefix}articles"
+        self._search_path = f"/{_quote(self.alias)}/_search"
+        self._pit_path = f"/{_quote(self.alias)}/_pit"
 
     def reconnect(self) -> None:
         """Replace the client with a new one: a forked process must not share its parent's
@@ -356,11 +371,15 @@ class ArticleIndex:
 
     # --- search ------------------------------------------------------------------------------
 
+    # The searches and point-in-time calls of GET /articles go through the client's
+    # perform_request: the same request, headers, errors and retries as client.search(), without
+    # the per-call rewriting of keyword arguments into a body that a body does not need.
+
     def search(self, body: dict[str, Any]) -> dict[str, Any]:
         """Run a search; a body holding a point-in-time names no index."""
-        index = None if "pit" in body else self.alias
+        path = "/_search" if "pit" in body else self._search_path
         try:
-            return self.client.search(index=index, body=body).body
+            return self.client.perform_request("POST", path, headers=_JSON, body=body).body
         except ApiError as error:
             if "pit" in body and error.meta.status == 404:
                 raise PointInTimeExpired from None
@@ -369,10 +388,13 @@ class ArticleIndex:
             raise
 
     def open_point_in_time(self, keep_alive: str) -> str:
-        return self.client.open_point_in_time(index=self.alias, keep_alive=keep_alive)["id"]
+        response = self.client.perform_request(
+            "POST", self._pit_path, params={"keep_alive": keep_alive}, headers=_ACCEPT_JSON
+        )
+        return response.body["id"]
 
     def close_point_in_time(self, pit_id: str) -> None:
-        self.client.close_point_in_time(id=pit_id)
+        self.client.perform_request("DELETE", "/_pit", headers=_JSON, body={"id": pit_id})
 
     def scan(self) -> Iterator[dict[str, Any]]:
         yield from helpers.scan(self.client, index=self.alias, query={"sort": ["_doc"]})
@@ -382,6 +404,44 @@ class ArticleIndex:
         query = {"sort": ["_doc"], "_source": {"includes": fields}, "seq_no_primary_term": True}
         for hit in helpers.scan(self.client, index=self.alias, query=query):
             yield _versioned(hit)
+
+    def count(self, query: dict[str, Any] | None = None) -> int:
+        return int(self.client.count(index=self.alias, query=query)["count"])
+
+    def walk(
+        self, query: dict[str, Any] | None = None, page_size: int = 500
+    ) -> Iterator[StoredRecord]:
+        """Every article matching `query` with its content hash, in id order, page by page.
+
+        A point-in-time pins the articles that existed when the walk started, and
+        `search_after` on the unique id moves through them, so memory stays one page whatever
+        the index holds and two walks of one index give the same order.
+        """
+        pit_id = self.open_point_in_time("2m")
+        after: list[Any] | None = None
+        try:
+            while True:
+                body: dict[str, Any] = {
+                    "query": query or {"match_all": {}},
+                    "size": page_size,
+                    "sort": [{"id": "asc"}],
+                    "pit": {"id": pit_id, "keep_alive": "2m"},
+                    "track_total_hits": False,
+                    "_source": {"excludes": list(documents.DERIVED_FIELDS)},
+                }
+                if after is not None:
+                    body["search_after"] = after
+                response = self.client.search(body=body).body
+                pit_id = response.get("pit_id", pit_id)
+                hits = response["hits"]["hits"]
+                for hit in hits:
+                    source = hit["_source"]
+                    yield StoredRecord(strip_internal(source), source.get("content_hash"))
+                if len(hits) < page_size:
+                    return
+                after = hits[-1]["sort"]
+        finally:
+            self.close_point_in_time(pit_id)
 
     def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
         document = documents.to_document(article)
@@ -442,6 +502,10 @@ class ArticleIndex:
                 self.client.indices.delete(index=target, ignore_unavailable=True)
         except (ApiError, TransportError) as error:
             log.error("could not delete the half-built index %s: %s", target, error)
+
+
+def _quote(name: str) -> str:
+    return quote(name, safe=",")
 
 
 def _stored(hit: Any) -> StoredArticle:

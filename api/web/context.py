@@ -41,8 +41,15 @@ def article_service(stories: bool = True) -> ArticleService:
 
 
 def search_service() -> SearchService:
-    tag = settings().highlight_tag
-    return SearchService(article_index(), Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>"))
+    """One per app: it holds nothing that changes between requests."""
+    found = current_app.extensions.get("search_service")
+    if found is None:
+        tag = settings().highlight_tag
+        highlighting = Highlighting(pre_tag=f"<{tag}>", post_tag=f"</{tag}>")
+        found = current_app.extensions["search_service"] = SearchService(
+            article_index(), highlighting
+        )
+    return found
 
 
 def job_broker() -> JobBroker:

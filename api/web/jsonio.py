@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
@@ -21,3 +22,11 @@ class OrjsonProvider(DefaultJSONProvider):
         if kwargs:  # indentation in debug mode, or other json.dumps options
             return super().dumps(obj, **kwargs)
         return orjson.dumps(obj, default=self.default, option=_OPTIONS).decode()
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        """jsonify: orjson's bytes go into the response as they are (no str round trip)."""
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
+        body = orjson.dumps(obj, default=self.default, option=_OPTIONS) + b"\n"
+        return self._app.response_class(body, mimetype=self.mimetype)
