@@ -33,7 +33,7 @@
 | RATE_LIMIT_READS       | (none)                | e.g. 600/minute on reads; off when empty      |
 | RATE_LIMIT_STORAGE_URI | memory://             | rate-limit counters (redis://...)             |
 | HIGHLIGHT_TAG          | mark                  | HTML tag around highlighted matches           |
-| STORY_SIMILARITY       | 0.5                   | shingle similarity that makes one story       |
+| STORY_SIMILARITY       | 0.47                  | shingle similarity that makes one story       |
 | LOG_LEVEL              | INFO                  | level of the JSON logs                        |
 | HOST / PORT            | 127.0.0.1 / 8000      | where gunicorn binds                          |
 | WEB_CONCURRENCY        | number of cores       | gunicorn worker processes                     |
@@ -94,7 +94,7 @@ class Settings:
     rate_limit_reads: str | None = None
     rate_limit_storage_uri: str = "memory://"
     highlight_tag: str = "mark"
-    story_similarity: float = 0.5
+    story_similarity: float = 0.47
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000

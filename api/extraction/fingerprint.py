@@ -7,7 +7,11 @@ its hash values are cut into BANDS bands of ROWS rows, and each band becomes one
 ("<band>:<hex>"). Two articles share a band with probability 1 - (1 - J^ROWS)^BANDS, so one
 terms query on the band field finds the candidates and the signature verifies them.
 
-The headline is left out (story_text): outlets rewrite it, so it only adds noise.
+The story text (story_text) is the body without the headline and without the lines the
+credits step recognises as the outlet's own: bylines, credit and copyright lines, boilerplate.
+Outlets rewrite those for every copy, and in a short article they weigh as much as the text.
+Text similarity alone still joins template reports of different events ("A and B drew 0-0 in a
+World Cup qualifier"), so candidates are also checked for naming the same subjects (same_subjects).
 
 Why these numbers (general grounds, not fitted to documents):
 - shingles of SHINGLE_WORDS = 3 words: names and stock phrases ("said on Monday") are one to
@@ -18,10 +22,13 @@ Why these numbers (general grounds, not fitted to documents):
 - 42 bands of 3 rows (126 of the values): a pair at J = 0.4 becomes a candidate with
   probability 0.94, at J = 0.5 with 0.996, so verification, not banding, decides; unrelated
   articles (J < 0.05) almost never (p < 0.006), so the candidate query stays small;
-- SIMILARITY 0.5 (STORY_SIMILARITY): half of the shingles in common. Different reports of one
-  event (two agencies on the same match) reach 0.4 to 0.5; copies with a tenth to a quarter of
-  their sentences dropped or moved stay above it unless the article is very short (under about
-  80 words, where a byline and a boilerplate line weigh as much as the text).
+- SIMILARITY 0.47 (STORY_SIMILARITY): a little under half of the shingles in common, once the
+  outlet's credits and boilerplate are out of the text. Copies with a tenth to a quarter of
+  their sentences dropped or moved stay above it unless the article is very short. Template
+  reports of different events (two matches, two earnings notes) reach it too; they differ in
+  whom and where they name, which the subject check (SUBJECT_OVERLAP) catches, so the text
+  threshold need not be set high to keep them apart. Different reports of one event by two
+  agencies (same teams, same place) can still join: they are one story to a reader as well.
 """
 
 from __future__ import annotations
@@ -30,16 +37,21 @@ import base64
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
 
+from api.extraction.credits import split_credits
 from api.textnorm import fold
 
 SHINGLE_WORDS = 3
 NUM_PERM = 128
 BANDS = 42
 ROWS = 3
+# A copy that dropped a quarter of its sentences keeps most of its subjects; template reports
+# of different events share few (a venue, a competition's host), often none.
+SUBJECT_OVERLAP = 0.3
 _SEED = 1
 _SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
@@ -83,13 +95,34 @@ def shingles(text: str) -> set[bytes]:
     }
 
 
-def story_text(article: dict[str, object]) -> str:
-    """The text a story is recognised by: the article's text without its headline, which every
-    outlet rewrites (the first line, when it is the title)."""
+def story_text(article: dict[str, Any]) -> str:
+    """The text a story is recognised by: the article's body without its headline (the first
+    line, when it is the title), which every outlet rewrites, and without its credit and
+    boilerplate lines."""
     text = str(article.get("text") or "")
     title = str(article.get("title") or "")
     head, _, body = text.partition("\n")
-    return body if title and body and fold(head) == fold(title) else text
+    return _without_credits(body if title and body and fold(head) == fold(title) else text)
+
+
+@lru_cache(maxsize=128)
+def _without_credits(text: str) -> str:
+    return split_credits(text).body
+
+
+def subjects(article: dict[str, Any]) -> frozenset[str]:
+    """Whom and where an article is about: its people (folded names) and region codes."""
+    people = (fold(str(person.get("name", ""))) for person in article.get("people") or ())
+    regions = (str(region.get("code", "")) for region in article.get("regions") or ())
+    return frozenset(key for key in (*people, *regions) if key)
+
+
+def same_subjects(left: frozenset[str], right: frozenset[str]) -> bool:
+    """Copies name the same people and places, less those of the sentences they dropped: at
+    least SUBJECT_OVERLAP of the union in common. Articles naming nobody pass."""
+    if not left or not right:
+        return True
+    return len(left & right) >= SUBJECT_OVERLAP * len(left | right)
 
 
 # One write fingerprints an article up to three times (story assignment, the stored document,

@@ -37,7 +37,14 @@ from typing import Any
 import numpy as np
 
 from api.errors import Conflict
-from api.extraction.fingerprint import band_keys, decode_signature, fingerprint, story_text
+from api.extraction.fingerprint import (
+    band_keys,
+    decode_signature,
+    fingerprint,
+    same_subjects,
+    story_text,
+    subjects,
+)
 from api.store.index import ArticleIndex, Version
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
@@ -118,7 +125,7 @@ class StoryKeeper:
             for source in self.index.story_candidates(bands, [], MAX_CANDIDATES)
             if source["id"] not in fresh
         }
-        components = self._join(signatures, candidates)
+        components = self._join(signatures, fresh, candidates)
         targets: dict[str, StoryRef] = {}
         for key, source in candidates.items():
             root = components.find(key)
@@ -132,21 +139,53 @@ class StoryKeeper:
             article["story"] = targets[components.find(key)].as_field()
 
     def _join(
-        self, signatures: dict[str, np.ndarray], candidates: dict[str, dict[str, Any]]
+        self,
+        signatures: dict[str, np.ndarray],
+        articles: dict[str, dict[str, Any]],
+        candidates: dict[str, dict[str, Any]],
     ) -> _Components:
-        """Union-find of the articles whose signatures reach the threshold, pairwise."""
+        """Union-find of the articles that copy each other, pairwise: the rule of `_copies`,
+        with each new signature compared with all the others in one array operation."""
         components = _Components()
-        stored_signatures = {
-            key: decode_signature(source["story_signature"])
-            for key, source in candidates.items()
-            if source.get("story_signature") and key not in signatures
-        }
-        for key, signature in signatures.items():
+        keys = [
+            *signatures,
+            *(
+                key
+                for key, source in candidates.items()
+                if source.get("story_signature") and key not in signatures
+            ),
+        ]
+        if not signatures:
+            return components
+        matrix = np.stack(
+            [
+                signatures[key]
+                if key in signatures
+                else decode_signature(candidates[key]["story_signature"])
+                for key in keys
+            ]
+        )
+        about = {key: subjects(source) for key, source in {**candidates, **articles}.items()}
+        for row, key in enumerate(signatures):  # the new signatures are the first rows
             components.find(key)
-            for other, other_signature in [*stored_signatures.items(), *signatures.items()]:
-                if other != key and _similarity(signature, other_signature) >= self.similarity:
+            similar = np.count_nonzero(matrix == matrix[row], axis=1) / matrix.shape[1]
+            for other_row in np.flatnonzero(similar >= self.similarity):
+                other = keys[other_row]
+                if other != key and same_subjects(about[key], about[other]):
                     components.join(key, other)
         return components
+
+    def _copies(
+        self,
+        signature: np.ndarray,
+        other_signature: np.ndarray,
+        about: frozenset[str],
+        other_about: frozenset[str],
+    ) -> bool:
+        """One is a copy of the other: similar texts that name the same subjects."""
+        return _similarity(signature, other_signature) >= self.similarity and same_subjects(
+            about, other_about
+        )
 
     def reconcile(
         self, articles: Iterable[dict[str, Any]], refresh: str | bool
@@ -185,7 +224,7 @@ class StoryKeeper:
             source["id"]: source
             for source in self.index.story_candidates(bands, list(written), MAX_CANDIDATES)
         }
-        components = self._join(signatures, candidates)
+        components = self._join(signatures, written, candidates)
         # Every article, written now or stored, in the same component as a written one (a
         # written article not yet visible to search is left to its own writer's reconcile).
         groups: dict[str, list[str]] = {}
@@ -220,7 +259,15 @@ class StoryKeeper:
         """
         sources = list(
             self.index.scan_fields(
-                ["id", "published_at", "story", "story_bands", "story_signature"]
+                [
+                    "id",
+                    "published_at",
+                    "story",
+                    "story_bands",
+                    "story_signature",
+                    "people.name",
+                    "regions.code",
+                ]
             )
         )
         components = _Components()
@@ -233,13 +280,14 @@ class StoryKeeper:
             components.find(source["id"])
             for band in source.get("story_bands", []):
                 by_band.setdefault(band, []).append(position)
+        about = [subjects(source) for source in sources]
         for members in by_band.values():
             for left, right in itertools.combinations(members, 2):
                 first, second = signatures[left], signatures[right]
                 if (
                     first is not None
                     and second is not None
-                    and _similarity(first, second) >= self.similarity
+                    and self._copies(first, second, about[left], about[right])
                 ):
                     components.join(sources[left]["id"], sources[right]["id"])
         firsts: dict[str, StoryRef] = {}

@@ -276,7 +276,16 @@ def story_candidates_body(bands: list[str], article_ids: list[str], size: int) -
                 "minimum_should_match": 1,
             }
         },
-        "_source": {"includes": ["id", "published_at", "story", "story_signature"]},
+        "_source": {
+            "includes": [
+                "id",
+                "published_at",
+                "story",
+                "story_signature",
+                "people.name",
+                "regions.code",
+            ]
+        },
         "seq_no_primary_term": True,
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from api.extraction.fingerprint import fingerprint
 from api.services.search import encode_cursor
 from tests.conftest import ES_URL, build_app, isolated_prefix
 from tests.integration.test_concurrency import call, race
@@ -227,3 +228,27 @@ def test_a_forged_collapsed_cursor_is_a_400(client):
     response = client.get("/articles", query_string={"cursor": forged})
     assert response.status_code == 400
     assert response.get_json()["errors"]["cursor"]
+
+
+MATCH_REPORT = (
+    "{home} and {away} drew 0-0 in a World Cup qualifier on Saturday.\n"
+    "Neither side created a clear chance in the first half, and the crowd of 30,000 grew "
+    "restless as the home team kept passing the ball sideways.\n"
+    "After the break the visitors defended deep and the home team failed to break them down.\n"
+    "The goalkeeper of {away} made two fine saves late in the game to keep the score level.\n"
+    "The referee showed four yellow cards and added five minutes of stoppage time.\n"
+    "Both coaches said afterwards that a draw was a fair result on a heavy pitch.\n"
+    "The two teams meet again in the return match next spring in {away_city}."
+)
+
+
+def test_template_reports_of_different_events_stay_apart(client):
+    """Agencies write match reports from one template: the texts are as close as copies,
+    but the teams and places differ, so they are two stories."""
+    vienna = MATCH_REPORT.format(home="Austria", away="Scotland", away_city="Glasgow")
+    yerevan = MATCH_REPORT.format(home="Armenia", away="Portugal", away_city="Lisbon")
+    similar = fingerprint(vienna).similarity(fingerprint(yerevan).signature)
+    assert similar >= 0.5, "the texts alone would make one story"
+    one, other = post(client, {"text": vienna}), post(client, {"text": yerevan})
+    assert story_of(client, one["id"])["id"] == one["id"]
+    assert story_of(client, other["id"])["id"] == other["id"]

@@ -8,8 +8,10 @@ from api.extraction.fingerprint import (
     BANDS,
     decode_signature,
     fingerprint,
+    same_subjects,
     shingles,
     story_text,
+    subjects,
 )
 from tests.integration.test_stories import copy_of
 from tests.integration.test_stories import story_text as make_story
@@ -48,3 +50,31 @@ def test_the_headline_is_left_out_when_it_is_the_first_line():
     assert story_text(article) == "The port reopened on Monday."
     assert story_text({"text": "No title\nhere"}) == "No title\nhere"
     assert fingerprint("") is None
+
+
+def test_an_outlets_byline_and_boilerplate_are_not_part_of_the_story_text():
+    body = "The port reopened on Monday after a two-week strike.\nShips queued outside."
+    article = {
+        "title": "Port reopens",
+        "text": f"Port reopens\nBy Maria Keller\n{body}\nCopyright 2026 Harbour Gazette. "
+        "All rights reserved.",
+    }
+    assert story_text(article) == body
+
+
+def test_subjects_are_folded_people_and_region_codes():
+    article = {
+        "people": [{"name": "Volodymyr Zelenský"}],
+        "regions": [{"code": "UA"}, {"code": "UA-30"}],
+    }
+    assert subjects(article) == {"volodymyr zelensky", "UA", "UA-30"}
+    assert subjects({"people": [], "regions": []}) == frozenset()
+
+
+def test_copies_share_their_subjects_and_template_reports_of_other_events_do_not():
+    original = frozenset({"AT", "GB-SCT", "AT-9", "toni polster"})
+    copy_that_dropped_a_sentence = frozenset({"AT", "GB-SCT", "AT-9"})
+    another_match = frozenset({"AM", "PT", "AM-ER"})
+    assert same_subjects(original, copy_that_dropped_a_sentence)
+    assert not same_subjects(original, another_match)
+    assert same_subjects(original, frozenset())  # naming nobody proves nothing either way
