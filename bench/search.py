@@ -179,7 +179,7 @@ class ApiRunner:
 
 class DirectRunner:
     def __init__(self, alias: str) -> None:
-        from api.extraction.gazetteer import resolve
+        from api.extraction.gazetteer import region_records
         from api.services.search import SearchService
         from api.store.queries import Highlighting
         from schemas.search import ArticleQueryArgsSchema
@@ -189,7 +189,7 @@ class DirectRunner:
         self.schema = ArticleQueryArgsSchema()
         # The gazetteer loads on first use: here, not in the measured window (the service
         # loads it before forking its workers).
-        resolve("Ukraine")
+        region_records("Ukraine")
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
         loaded = self.schema.load(args)
