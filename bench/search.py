@@ -166,6 +166,13 @@ class DirectIndex:
     def close_point_in_time(self, pit_id: str) -> None:
         self._post("DELETE", "/_pit", {"id": pit_id})
 
+    def story_sizes(self, story_ids: list[str], article_ids: list[str]) -> dict[str, Any]:
+        """The service's story-size lookup (one aggregation when the hits have stories), sent
+        through this object's search: the same request as the API's."""
+        from api.store.index import ArticleIndex
+
+        return ArticleIndex.story_sizes(self, story_ids, article_ids)  # type: ignore[arg-type]
+
 
 class ApiRunner:
     def __init__(self, url: str) -> None:
