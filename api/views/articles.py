@@ -34,6 +34,14 @@ from schemas.search import ArticleQueryArgsSchema, SearchResultSchema
 blp = Blueprint("articles", __name__, url_prefix="/articles", description="Stored articles")
 
 NDJSON = "application/x-ndjson"
+# A batch of articles, as POST /articles/batch and POST /jobs take it.
+BATCH_REQUEST_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": BatchInSchema},
+        NDJSON: {"schema": {"type": "string", "description": "One article object per line"}},
+    },
+}
 
 
 def problems(*statuses: int) -> Any:
@@ -107,15 +115,7 @@ def search_articles(args: dict[str, Any]) -> Response:
 
 @blp.route("/batch", methods=["POST"])
 @blp.arguments(WriteArgsSchema(), location="query", as_kwargs=True)
-@blp.doc(
-    requestBody={
-        "required": True,
-        "content": {
-            "application/json": {"schema": BatchInSchema},
-            NDJSON: {"schema": {"type": "string", "description": "One article object per line"}},
-        },
-    }
-)
+@blp.doc(requestBody=BATCH_REQUEST_BODY)
 @blp.response(200, BatchResultSchema)
 @problems(400, 401, 413, 415, 422, 503)
 def create_batch(refresh: str) -> dict[str, Any]:

@@ -16,11 +16,10 @@ from flask import request, url_for
 from flask_smorest import Blueprint
 
 from api.views import problem_responses
-from api.views.articles import NDJSON
+from api.views.articles import BATCH_REQUEST_BODY, NDJSON
 from api.web.context import job_service, settings
 from api.web.media import JSON_TYPES, require_media_type
 from api.web.problems import ProblemError
-from schemas.articles import BatchInSchema
 from schemas.jobs import JobQueryArgsSchema, JobSchema
 
 # The pure-Python parser, not yajl's C one: yajl refuses integers beyond 64 bits and replaces
@@ -41,15 +40,7 @@ def check_body() -> None:
 
 
 @blp.route("", methods=["POST"])
-@blp.doc(
-    requestBody={
-        "required": True,
-        "content": {
-            "application/json": {"schema": BatchInSchema},
-            NDJSON: {"schema": {"type": "string", "description": "One article object per line"}},
-        },
-    }
-)
+@blp.doc(requestBody=BATCH_REQUEST_BODY)
 @blp.response(202, JobSchema, description="Accepted", headers=LOCATION_HEADER)
 @problem_responses(blp, 400, 401, 413, 415, 422, 503)
 def create_job() -> Any:
