@@ -230,7 +230,6 @@ def handle_broker_unavailable(error: BrokerUnavailable) -> Response:
         "The job broker (Redis) is unavailable. Retry later; a job answered this way was not "
         "accepted and nothing of it will run.",
         kind="broker-unavailable",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
