@@ -85,6 +85,15 @@ class StoredRecord:
 
 
 @dataclass(frozen=True)
+class ShardMark:
+    """Where one primary shard's operation sequence stands: every operation up to `applied`
+    is in the shard (a refresh makes it searchable), and `issued` is the last one numbered."""
+
+    applied: int
+    issued: int
+
+
+@dataclass(frozen=True)
 class BulkOutcome:
     id: str
     ok: bool
@@ -155,6 +164,25 @@ class ArticleIndex:
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias)
+
+    def shard_marks(self) -> dict[str, ShardMark]:
+        """Each primary shard's place in its operation sequence (see ShardMark), by index and
+        shard: two of these taken around a write tell how many operations it overlapped."""
+        response = self.client.indices.stats(
+            index=self.alias,
+            level="shards",
+            metric="indexing",
+            filter_path="indices.*.shards.*.routing.primary,indices.*.shards.*.seq_no",
+        )
+        return {
+            f"{name}/{shard}": ShardMark(
+                copy["seq_no"]["local_checkpoint"], copy["seq_no"]["max_seq_no"]
+            )
+            for name, index in response.body.get("indices", {}).items()
+            for shard, copies in index["shards"].items()
+            for copy in copies
+            if copy["routing"]["primary"]
+        }
 
     @contextmanager
     def bulk_loading(self) -> Iterator[None]:
@@ -236,7 +264,8 @@ class ArticleIndex:
     def bulk_write(
         self, actions: list[dict[str, Any]], refresh: str | bool, max_retries: int = 4
     ) -> list[BulkOutcome]:
-        """Write `{"op": "create"|"index", "article", "content_hash"[, "expected"]}` actions.
+        """Write `{"op": "create"|"index", "article", "content_hash"[, "expected"]}` actions
+        (or, for a stored document written again, `{"op", "id", "document", "expected"}`).
 
         An `index` action carries the Version it was built on, so that it cannot overwrite a
         concurrent write: such items come back with status 409, for the caller to redo. Items
@@ -248,8 +277,14 @@ class ArticleIndex:
             {
                 "_op_type": action["op"],
                 "_index": self.alias,
-                "_id": action["article"]["id"],
-                "_source": self._document(action["article"], action["content_hash"]),
+                **(
+                    {"_id": action["id"], "_source": action["document"]}
+                    if "document" in action
+                    else {
+                        "_id": action["article"]["id"],
+                        "_source": self._document(action["article"], action["content_hash"]),
+                    }
+                ),
                 **(action["expected"].condition() if action.get("expected") else {}),
             }
             for action in actions
@@ -312,34 +347,44 @@ class ArticleIndex:
             for bucket in buckets
         }
 
-    def set_stories(
-        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
-    ) -> list[str]:
-        """Give each article its new `story`, only if it is still at the version it was read at.
+    def story_rewrites(
+        self, stories: dict[str, tuple[dict[str, Any], Version]]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The bulk_write actions that give each article its new `story`, each conditional on
+        the version it was read at, and the ids that changed since (for the caller to read
+        again); articles deleted meanwhile are left out.
 
-        Whole documents are written again (one bulk request), not partial updates: a partial
-        update rebuilds the document from _source, which leaves out the folded search fields.
-        The node runs no scripts, so there is no other way. Returns the ids that changed
-        meanwhile (for the caller to read again); articles deleted meanwhile are skipped.
+        Whole documents are written again, not partial updates: a partial update rebuilds the
+        document from _source, which leaves out the folded search fields. The node runs no
+        scripts, so there is no other way. The stored _source is reused, with only the fields
+        it leaves out computed again (the text's fingerprint does not change with its story).
         """
         if not stories:
-            return []
-        current = self.get_many(list(stories))
+            return [], []
+        response = self.client.mget(index=self.alias, ids=list(stories))
+        current = {doc["_id"]: doc for doc in response["docs"] if doc.get("found")}
         changed = [
             key
             for key, (_, version) in stories.items()
-            if key in current and current[key].version != version
+            if key in current and _version(current[key]) != version
         ]
         actions = [
             {
                 "op": "index",
-                "article": {**current[key].article, "story": story},
-                "content_hash": current[key].content_hash or "",
+                "id": key,
+                "document": documents.in_story(current[key]["_source"], story),
                 "expected": version,
             }
             for key, (story, version) in stories.items()
             if key in current and key not in changed
         ]
+        return actions, changed
+
+    def set_stories(
+        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
+    ) -> list[str]:
+        """Apply `story_rewrites` in one bulk request; returns the ids that changed meanwhile."""
+        actions, changed = self.story_rewrites(stories)
         for outcome in self.bulk_write(actions, refresh):
             if outcome.status == 409:
                 changed.append(outcome.id)
