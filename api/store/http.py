@@ -143,9 +143,11 @@ def _close_all(idle: queue.LifoQueue[_Connection]) -> None:
 
 def _dropped(sock: Any) -> bool:
     """An idle keep-alive socket that is readable has been closed by the other end (or holds
-    bytes nobody asked for): either way it cannot carry the next request."""
+    bytes nobody asked for): either way it cannot carry the next request. poll, unlike select,
+    works for any file descriptor number."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
     try:
-        readable, _, _ = select.select([sock], [], [], 0)
-    except (OSError, ValueError):
+        return bool(poller.poll(0))
+    except OSError:
         return True
-    return bool(readable)
