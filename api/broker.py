@@ -81,6 +81,11 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_max_retries=None,  # a worker waits out a Redis restart
         worker_hijack_root_logger=False,
         worker_concurrency=settings.worker_concurrency,
+        # One process per worker runs its chunks itself: prefork's main process would only
+        # pass each chunk to a single child and its outcome back, CPU beside the chunk that a
+        # second worker on the same cores pays for. Several processes share one main process
+        # (and the gazetteer and model it loads before forking) under prefork.
+        worker_pool="solo" if settings.worker_concurrency == 1 else "prefork",
     )
     return app
 

@@ -4,10 +4,12 @@ Start it on any number of hosts that share the broker (BROKER_URL) and the Elast
 cluster (ES_URL); each takes one chunk at a time per process (prefetch 1) and acknowledges it
 only after its outcome is stored (api/broker.py has the settings and why).
 
-The main process loads the gazetteer, the language model and jusText's stop words before it
-forks its pool, as api/wsgi.py does for gunicorn, so the pool processes share one copy and no
-first chunk waits for them. Every pool process then builds its own app with create_app, so no
-two processes share a connection to Elasticsearch or the NER server.
+With WORKER_CONCURRENCY 1 (the default: run one worker per core) the worker is one process that
+runs its chunks itself (Celery's solo pool, api/broker.py says why). With more, the main
+process loads the gazetteer, the language model and jusText's stop words before it forks its
+pool, as api/wsgi.py does for gunicorn, so the pool processes share one copy and no first chunk
+waits for them; every pool process then builds its own app with create_app, so no two
+processes share a connection to Elasticsearch or the NER server.
 
 Every worker also sweeps for chunks whose task was lost (a worker killed between taking a task
 and recording it, api/broker.py), on a timer of its event loop every JOB_SWEEP_INTERVAL; a Redis
@@ -36,6 +38,12 @@ from api.web.memory import release_free_memory
 
 log = logging.getLogger(__name__)
 
+# The options of every worker: `make run`, `make worker`, compose, the tests and bench/ingest.py
+# (tests/unit/test_broker.py holds them to it). Gossip, mingle and heartbeats serve monitors and
+# worker-to-worker synchronisation (revokes, clocks), none of which jobs use: redelivery rests on
+# acks_late and the sweep alone, so they would only spend CPU beside the chunks.
+WORKER_ARGS = ("--without-gossip", "--without-mingle", "--without-heartbeat")
+
 settings = load_settings()
 celery = make_celery(settings)
 _apps: list[Flask] = []
@@ -55,7 +63,7 @@ def _build_app(**_: Any) -> None:
 
 
 def _app() -> Flask:
-    if not _apps:  # the solo pool: no fork, so no worker_process_init
+    if not _apps:  # the solo pool, or prefork's main process (the sweep): no worker_process_init
         _build_app()
     return _apps[0]
 
