@@ -84,7 +84,8 @@ def make_celery(settings: Settings) -> Celery:
         # One process per worker runs its chunks itself: prefork's main process would only
         # pass each chunk to a single child and its outcome back, CPU beside the chunk that a
         # second worker on the same cores pays for. Several processes share one main process
-        # (and the gazetteer and model it loads before forking) under prefork.
+        # (and the gazetteer and model it loads before forking) under prefork. (`--pool prefork`
+        # on the command line cannot undo this: Celery reads its default as "not given".)
         worker_pool="solo" if settings.worker_concurrency == 1 else "prefork",
     )
     return app

@@ -13,9 +13,13 @@ file is absent a deterministic generator stands in and the output says so), one 
      count and settings, fresh bench index) into Elasticsearch, from as many concurrent
      keep-alive clients as workers, each posting batches of --batch articles;
  (j1), (j2) the same articles as one asynchronous job (POST /jobs) processed by one and by two
-     Celery worker processes (`celery -A api.worker worker -c 1` each, a Redis of the bench's
-     own from scripts/redis-server, fresh bench index); the time runs from the POST to the
-     job's finished_at. Target: (j2)/(j1) >= 1.6 on two cores.
+     Celery workers of one process each (`celery -A api.worker worker` with the options of
+     `make worker`, api.worker.WORKER_ARGS, or --worker-args; a Redis of the bench's own from
+     scripts/redis-server, fresh bench index); the time runs from the POST to the job's
+     finished_at. Each also prints the CPU per article of every kind of process in the timed
+     window (workers, NER server, Elasticsearch, Redis, the bench itself): what one worker
+     spends beside its own process is what two workers on two cores have to share.
+     Target: (j2)/(j1) >= 1.6 on two cores.
 
 Model loading is outside every timed window (each process loads then waits on a barrier; (c)
 warms every worker first with synthetic articles; the NER server is warm from its start).
@@ -323,7 +327,11 @@ def process_cpu(pids: dict[str, list[int]]) -> dict[str, float]:
 
 
 def run_job(
-    payloads: list[dict[str, str]], worker_count: int, prefix: str, worker_args: list[str]
+    payloads: list[dict[str, str]],
+    worker_count: int,
+    prefix: str,
+    worker_args: list[str],
+    poll: float = 1.0,
 ) -> dict:
     """Submit the articles as one job to `worker_count` fresh workers; time it to finished_at.
 
@@ -368,7 +376,7 @@ def run_job(
                     return job, sent
                 # The wall time is read from the job's finished_at, so polling more often
                 # would only spend the cores the workers need.
-                time.sleep(1.0)
+                time.sleep(poll)
 
         # Warm-up: two short chunks per worker, so that every worker has extracted some.
         chunk = client.application.config["SETTINGS"].job_chunk_size
@@ -477,6 +485,9 @@ def main() -> None:
         default=" ".join(WORKER_ARGS),
         help="options of each (j) worker; default: those of `make worker` (api/worker.py)",
     )
+    parser.add_argument(
+        "--poll", type=float, default=1.0, help="seconds between polls of a (j) job (1)"
+    )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
     parts = set(args.only or ["e", "a", "b", "c", "j"])
@@ -544,7 +555,8 @@ def main() -> None:
         print(f"job workers: celery -A api.worker worker {' '.join(worker_args)}")
         for worker_count in (1, 2):
             name = f"(j{worker_count}) POST /jobs, {worker_count} worker process(es)"
-            result = run_job(payloads, worker_count, f"{tag}j{worker_count}-", worker_args)
+            prefix = f"{tag}j{worker_count}-"
+            result = run_job(payloads, worker_count, prefix, worker_args, args.poll)
             results[f"j{worker_count}"] = result
             print(line(name, result), f" counts={result['counts']} stored={result['stored']}")
             print(cpu_line(result))
