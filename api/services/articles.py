@@ -34,7 +34,7 @@ from api.extraction import CoreNLPEngine, NerUnavailable, extract, extract_many
 from api.extraction.credits import as_credits
 from api.extraction.outlets import outlet_for_name
 from api.services.metrics import ServiceMetrics
-from api.services.stories import StoryKeeper, own_story
+from api.services.stories import Lookout, StoryKeeper, own_story
 from api.store.documents import text_key
 from api.store.index import ArticleIndex, BulkOutcome, StoredArticle, Version
 from api.textnorm import fold
@@ -234,7 +234,10 @@ class ArticleService:
         """Join the written articles to their stories; their `story` shows where they ended."""
         if self.stories is None or not articles:
             return
-        moves = self.stories.reconcile(articles, refresh)
+        self._show_moves(articles, self.stories.reconcile(articles, refresh))
+
+    @staticmethod
+    def _show_moves(articles: list[dict[str, Any]], moves: dict[str, dict[str, Any]]) -> None:
         for article in articles:
             if article["id"] in moves:
                 article["story"] = moves[article["id"]]
@@ -361,8 +364,9 @@ class ArticleService:
             for key, item in last_for_id.items()
             if not (key in stored and stored[key].content_hash == item.digest)
         }
+        lookout = self.stories.look_out() if self.stories is not None and to_write else None
         built = self._extract_all(to_write)
-        outcomes = self._write_batch(built, to_write, stored, refresh)
+        outcomes = self._write_batch(built, to_write, stored, refresh, lookout)
         seen: set[str] = set()
         for item in valid:
             outcome = outcomes.get(item.id)
@@ -440,14 +444,22 @@ class ArticleService:
         to_write: dict[str, BatchItem],
         stored: dict[str, StoredArticle],
         refresh: str,
+        lookout: Lookout | None,
     ) -> dict[str, BulkOutcome]:
-        """Write the built articles in bulk, each conditional on the version it was built on."""
+        """Write the built articles in bulk, each conditional on the version it was built on;
+        `lookout`: the stories' plan, started before the extraction."""
         stamped = {
             key: self._stamp(article, key, stored.get(key)) for key, article in built.items()
         }
-        if self.stories is not None:
-            self.stories.assign(list(stamped.values()))
+        plan = (
+            self.stories.plan(list(stamped.values()), lookout)
+            if self.stories is not None and lookout is not None
+            else None
+        )
+        # The stored articles that join these stories move in the same bulk request.
+        rewrites, stale = self.index.story_rewrites(plan.moves) if plan else ([], [])
         outcomes: dict[str, BulkOutcome] = {}
+        own_writes: int | None = 0 if not stale else None
         for outcome in self.index.bulk_write(
             [
                 {
@@ -457,9 +469,14 @@ class ArticleService:
                     "expected": stored[key].version if key in stored else None,
                 }
                 for key in built
-            ],
+            ]
+            + rewrites,
             refresh,
         ):
+            if own_writes is not None:
+                own_writes = own_writes + 1 if outcome.ok else None
+            if outcome.id not in built:
+                continue  # a story move: a lost one is made again by the reconciliation
             if outcome.status == 409:
                 # A concurrent write got there first: store this item over it, one by one.
                 again = self._store(
@@ -472,7 +489,9 @@ class ArticleService:
                 )
                 outcome = BulkOutcome(id=outcome.id, ok=True, status=201 if again.created else 200)
             outcomes[outcome.id] = outcome
-        self._reconcile([stamped[key] for key, outcome in outcomes.items() if outcome.ok], refresh)
+        written = [stamped[key] for key, outcome in outcomes.items() if outcome.ok]
+        if plan is not None and self.stories is not None and written:
+            self._show_moves(written, self.stories.settle(written, plan, own_writes, refresh))
         return outcomes
 
     def _extract_all(self, to_write: dict[str, BatchItem]) -> dict[str, dict[str, Any]]:

@@ -16,6 +16,18 @@ on copies of one story converge: of two concurrent writes, at least the later re
 both, and its writer joins them. A story larger than MAX_CANDIDATES articles is moved only in
 part by one reconciliation; `restory` finishes it.
 
+Batches take a cheaper path while no other writer is writing (optimistic concurrency). A
+`Lookout`, started before the batch's extraction so that it runs while the NER server tags,
+notes each primary shard's operation sequence (`ShardMark`) and refreshes; `plan` then decides
+the batch's stories and the moves of stored articles before the write, so the moves go in the
+batch's own bulk request, and `settle` reads the sequence again after the write. When the
+shards numbered exactly this batch's operations in between, every other write was searchable
+before the plan's query, and nothing can have been missed: no second query, no second refresh.
+Any other operation meanwhile (a racing writer, a lost conditional write) falls back to
+`reconcile`, and the keeper stays on the old path (no refresh before the plan, `reconcile`
+after every batch) until a batch sees no other writer again. Single writes always take the old
+path.
+
 Deleting or replacing an article never renames a story: the articles that remain keep its id
 (and `GET /stories/{id}` still answers), even when the article it is named after is gone or was
 rewritten into another story. An article whose own id already names a story it does not belong
@@ -30,8 +42,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,7 +58,7 @@ from api.extraction.fingerprint import (
     story_text,
     subjects,
 )
-from api.store.index import ArticleIndex, Version
+from api.store.index import ArticleIndex, ShardMark, Version
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
 MAX_CANDIDATES = 1_000
@@ -102,24 +115,123 @@ class _Components:
         self.parent[self.find(left)] = self.find(right)
 
 
+Moves = dict[str, tuple[dict[str, Any], Version]]
+
+
+@dataclass
+class StoryPlan:
+    """A batch's stories as decided before its write: where the shards stood, whether the
+    decision saw every operation up to there (it refreshed first), and the stored articles to
+    move in the batch's bulk request."""
+
+    mark: dict[str, ShardMark]
+    searchable: bool
+    moves: Moves = field(default_factory=dict)
+
+
+class Lookout:
+    """The first half of a plan, started in a thread so that it runs while the batch is being
+    extracted: the shards' marks and, on the optimistic path, the refresh (the costliest step
+    of a plan; Elasticsearch does it while the NER server tags)."""
+
+    def __init__(self, index: ArticleIndex, refresh: bool) -> None:
+        self._index = index
+        self._refresh = refresh
+        self._mark: dict[str, ShardMark] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="story-lookout", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._mark = self._index.shard_marks()
+            if self._refresh:
+                self._index.refresh()  # every operation up to the mark is searchable now
+        except BaseException as error:  # raised again in the request's thread, by result()
+            self._error = error
+
+    def result(self) -> tuple[dict[str, ShardMark], bool]:
+        """The mark, and whether every operation up to it is searchable."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._mark, self._refresh
+
+
 class StoryKeeper:
-    """Joins articles to the stories of the articles they copy."""
+    """Joins articles to the stories of the articles they copy. One per process: it remembers
+    whether its last batch had the index to itself (see the module)."""
 
     def __init__(self, index: ArticleIndex, similarity: float) -> None:
         self.index = index
         self.similarity = similarity
+        self.alone = True
+
+    def look_out(self) -> Lookout:
+        """Start a batch's plan; pass the Lookout to `plan` once the articles are built."""
+        return Lookout(self.index, refresh=self.alone)
+
+    def plan(self, articles: list[dict[str, Any]], lookout: Lookout) -> StoryPlan:
+        """Before a batch's write: the articles' stories and, while this writer has the index
+        to itself, the moves of the stored articles that join them."""
+        mark, searchable = lookout.result()
+        if not searchable:
+            self.assign(articles)
+            return StoryPlan(mark, searchable=False)
+        fresh = {article["id"]: article for article in articles}
+        signatures = _signatures(fresh)
+        candidates = {
+            source["id"]: source
+            for source in self.index.story_candidates(
+                _bands(signatures), list(fresh), MAX_CANDIDATES
+            )
+            if source["id"] not in fresh
+        }
+        components = self._join(signatures, fresh, candidates)
+        current = {key: StoryRef.of(source["story"]) for key, source in candidates.items()}
+        current.update({key: StoryRef.of(own_story(article)) for key, article in fresh.items()})
+        groups: dict[str, list[str]] = {}
+        for key in current:
+            groups.setdefault(components.find(key), []).append(key)
+        named = _story_names(candidates, fresh)
+        moves: Moves = {}
+        winner: dict[str, StoryRef] = {}
+        for members in groups.values():
+            target = min(current[key] for key in members)
+            if target.id in fresh and named.get(target.id, set()) - set(members):
+                target = StoryRef(target.first, _derived_id(target.id))
+            for key in members:
+                if key in fresh:
+                    fresh[key]["story"] = target.as_field()
+                elif current[key] != target:
+                    winner[current[key].id] = target
+                    moves[key] = (target.as_field(), candidates[key]["version"])
+        self._move_the_rest(winner, moves, set(fresh))
+        return StoryPlan(mark, searchable=True, moves=moves)
+
+    def settle(
+        self,
+        articles: list[dict[str, Any]],
+        plan: StoryPlan,
+        own_writes: int | None,
+        refresh: str | bool,
+    ) -> dict[str, dict[str, Any]]:
+        """After a planned batch's write (`own_writes` successful operations, None when one
+        lost a race): nothing more if no other writer's operation came in between, else
+        `reconcile`. Returns the new `story` of every written article moved."""
+        overlapped = operations_between(plan.mark, self.index.shard_marks())
+        self.alone = own_writes is not None and overlapped == own_writes
+        if self.alone and plan.searchable:
+            return {}
+        return self.reconcile(articles, refresh)
 
     def assign(self, articles: list[dict[str, Any]]) -> None:
         """Before they are written: give each article the story of the searchable articles it
         copies (and of the other articles of its batch), so that a copy is usually written
         into its story at once and nobody reads it as a story of its own meanwhile."""
         fresh = {article["id"]: article for article in articles}
-        signatures = {
-            key: found.signature
-            for key, article in fresh.items()
-            if (found := fingerprint(story_text(article))) is not None
-        }
-        bands = sorted({band for s in signatures.values() for band in band_keys(s)})
+        signatures = _signatures(fresh)
+        bands = _bands(signatures)
         candidates = {
             source["id"]: source
             for source in self.index.story_candidates(bands, [], MAX_CANDIDATES)
@@ -195,12 +307,8 @@ class StoryKeeper:
         written = {article["id"]: article for article in articles}
         if not written:
             return {}
-        signatures = {
-            key: found.signature
-            for key, article in written.items()
-            if (found := fingerprint(story_text(article))) is not None
-        }
-        bands = sorted({band for s in signatures.values() for band in band_keys(s)})
+        signatures = _signatures(written)
+        bands = _bands(signatures)
         moved: dict[str, dict[str, Any]] = {}
         for _ in range(MAX_ATTEMPTS):
             moves = self._moves(written, signatures, bands)
@@ -217,7 +325,7 @@ class StoryKeeper:
         written: dict[str, dict[str, Any]],
         signatures: dict[str, np.ndarray],
         bands: list[str],
-    ) -> dict[str, tuple[dict[str, Any], Version]]:
+    ) -> Moves:
         """The story updates that join the written articles to their copies' stories."""
         self.index.refresh()  # see every write acknowledged so far, racing ones included
         candidates = {
@@ -232,7 +340,7 @@ class StoryKeeper:
             if key in candidates:
                 groups.setdefault(components.find(key), []).append(key)
         named = _story_names(candidates, written)
-        moves: dict[str, tuple[dict[str, Any], Version]] = {}
+        moves: Moves = {}
         winner: dict[str, StoryRef] = {}  # losing story id -> the story it joins
         for members in groups.values():
             involved = {StoryRef.of(candidates[key]["story"]) for key in members}
@@ -244,12 +352,16 @@ class StoryKeeper:
             for key in members:
                 if StoryRef.of(candidates[key]["story"]) != target:
                     moves[key] = (target.as_field(), candidates[key]["version"])
-        # The other articles of the losing stories, all in one query.
+        self._move_the_rest(winner, moves, set())
+        return moves
+
+    def _move_the_rest(self, winner: dict[str, StoryRef], moves: Moves, skip: set[str]) -> None:
+        """Add the moves of the other articles of the losing stories (`winner`: losing story
+        id -> the story it joins), all found in one query; `skip`: ids being written."""
         for source in self._members(sorted(winner)) if winner else []:
             target = winner[source["story"]["id"]]
-            if StoryRef.of(source["story"]) > target:
+            if source["id"] not in skip and StoryRef.of(source["story"]) > target:
                 moves.setdefault(source["id"], (target.as_field(), source["version"]))
-        return moves
 
     def restory(self) -> tuple[int, int]:
         """Recompute every story from the stored signatures; (articles, articles moved).
@@ -307,6 +419,26 @@ class StoryKeeper:
     def _members(self, story_ids: list[str]) -> list[dict[str, Any]]:
         _, members = self.index.story_members(story_ids, MAX_CANDIDATES)
         return members
+
+
+def _signatures(articles: dict[str, dict[str, Any]]) -> dict[str, np.ndarray]:
+    return {
+        key: found.signature
+        for key, article in articles.items()
+        if (found := fingerprint(story_text(article))) is not None
+    }
+
+
+def _bands(signatures: dict[str, np.ndarray]) -> list[str]:
+    return sorted({band for signature in signatures.values() for band in band_keys(signature)})
+
+
+def operations_between(before: dict[str, ShardMark], after: dict[str, ShardMark]) -> int | None:
+    """How many operations the shards numbered between two marks, counting those in flight
+    at the first one; None when the shards themselves changed (a new index behind the alias)."""
+    if before.keys() != after.keys():
+        return None
+    return sum(after[key].issued - before[key].applied for key in before)
 
 
 def _similarity(left: np.ndarray, right: np.ndarray) -> float:

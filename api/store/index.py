@@ -85,6 +85,15 @@ class StoredRecord:
 
 
 @dataclass(frozen=True)
+class ShardMark:
+    """Where one primary shard's operation sequence stands: every operation up to `applied`
+    is in the shard (a refresh makes it searchable), and `issued` is the last one numbered."""
+
+    applied: int
+    issued: int
+
+
+@dataclass(frozen=True)
 class BulkOutcome:
     id: str
     ok: bool
@@ -155,6 +164,25 @@ class ArticleIndex:
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias)
+
+    def shard_marks(self) -> dict[str, ShardMark]:
+        """Each primary shard's place in its operation sequence (see ShardMark), by index and
+        shard: two of these taken around a write tell how many operations it overlapped."""
+        response = self.client.indices.stats(
+            index=self.alias,
+            level="shards",
+            metric="indexing",
+            filter_path="indices.*.shards.*.routing.primary,indices.*.shards.*.seq_no",
+        )
+        return {
+            f"{name}/{shard}": ShardMark(
+                copy["seq_no"]["local_checkpoint"], copy["seq_no"]["max_seq_no"]
+            )
+            for name, index in response.body.get("indices", {}).items()
+            for shard, copies in index["shards"].items()
+            for copy in copies
+            if copy["routing"]["primary"]
+        }
 
     @contextmanager
     def bulk_loading(self) -> Iterator[None]:
@@ -312,18 +340,19 @@ class ArticleIndex:
             for bucket in buckets
         }
 
-    def set_stories(
-        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
-    ) -> list[str]:
-        """Give each article its new `story`, only if it is still at the version it was read at.
+    def story_rewrites(
+        self, stories: dict[str, tuple[dict[str, Any], Version]]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The bulk_write actions that give each article its new `story`, each conditional on
+        the version it was read at, and the ids that changed since (for the caller to read
+        again); articles deleted meanwhile are left out.
 
-        Whole documents are written again (one bulk request), not partial updates: a partial
-        update rebuilds the document from _source, which leaves out the folded search fields.
-        The node runs no scripts, so there is no other way. Returns the ids that changed
-        meanwhile (for the caller to read again); articles deleted meanwhile are skipped.
+        Whole documents are written again, not partial updates: a partial update rebuilds the
+        document from _source, which leaves out the folded search fields. The node runs no
+        scripts, so there is no other way.
         """
         if not stories:
-            return []
+            return [], []
         current = self.get_many(list(stories))
         changed = [
             key
@@ -340,6 +369,13 @@ class ArticleIndex:
             for key, (story, version) in stories.items()
             if key in current and key not in changed
         ]
+        return actions, changed
+
+    def set_stories(
+        self, stories: dict[str, tuple[dict[str, Any], Version]], refresh: str | bool
+    ) -> list[str]:
+        """Apply `story_rewrites` in one bulk request; returns the ids that changed meanwhile."""
+        actions, changed = self.story_rewrites(stories)
         for outcome in self.bulk_write(actions, refresh):
             if outcome.status == 409:
                 changed.append(outcome.id)

@@ -30,7 +30,12 @@ def ner_engine() -> CoreNLPEngine:
 
 
 def story_keeper() -> StoryKeeper:
-    return StoryKeeper(article_index(), settings().story_similarity)
+    """One per app: it remembers whether its last batch had the index to itself."""
+    found = current_app.extensions.get("story_keeper")
+    if found is None:
+        found = StoryKeeper(article_index(), settings().story_similarity)
+        current_app.extensions["story_keeper"] = found
+    return found
 
 
 def article_service(stories: bool = True) -> ArticleService:

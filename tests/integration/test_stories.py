@@ -203,6 +203,43 @@ def test_copies_posted_concurrently_end_in_one_story(served, round_number):
     assert stories == {ids[0]}
 
 
+def test_a_batch_that_raced_another_writer_still_joins_its_copy(make_app, monkeypatch):
+    """Batches decide their stories before they write and skip the second look when no other
+    writer came in between; here another writer stores the original after this batch decided
+    (it could not see it) and before it wrote, so the batch must look again."""
+    writer, other_writer = make_app(), make_app()
+    original = {
+        "url": "https://a.example/raced",
+        "text": story_text(4, seed=7),
+        "published_at": "2026-05-01",
+    }
+    copy = {
+        "url": "https://b.example/raced",
+        "text": copy_of(story_text(4, seed=7), 1),
+        "published_at": "2026-05-02",
+    }
+    index = writer.extensions["article_index"]
+    rewrites = index.story_rewrites  # runs after the batch's plan, before its bulk request
+
+    def the_other_writer_first(moves):
+        monkeypatch.undo()  # only once
+        answer = other_writer.test_client().post("/articles/batch", json={"articles": [original]})
+        assert answer.get_json()["created"] == 1
+        return rewrites(moves)
+
+    monkeypatch.setattr(index, "story_rewrites", the_other_writer_first)
+    answer = writer.test_client().post(
+        "/articles/batch?refresh=wait_for", json={"articles": [copy]}
+    )
+    copy_id = answer.get_json()["items"][0]["id"]
+    client = writer.test_client()
+    original_id = next(
+        item["id"] for item in client.get("/articles").get_json()["items"] if item["id"] != copy_id
+    )
+    for key in (copy_id, original_id):
+        assert (story_of(client, key)["id"], story_of(client, key)["articles"]) == (original_id, 2)
+
+
 def test_restory_joins_copies_after_the_threshold_is_lowered(index_prefix):
     strict = build_app(index_prefix, story_similarity=0.99)
     articles = [
