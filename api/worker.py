@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 # The options of every worker: `make run`, `make worker`, compose, the tests and bench/ingest.py
 # (tests/unit/test_broker.py holds them to it). Gossip, mingle and heartbeats serve monitors and
-# worker-to-worker synchronisation (revokes, clocks), none of which jobs use: redelivery rests on
-# acks_late and the sweep alone, so they would only spend CPU beside the chunks.
+# worker-to-worker synchronisation (revokes, logical clocks), none of which jobs use: cancelling
+# is recorded in Elasticsearch, redelivery rests on acks_late, the visibility timeout and the
+# sweep, so they would only spend CPU beside the chunks.
 WORKER_ARGS = ("--without-gossip", "--without-mingle", "--without-heartbeat")
 
 settings = load_settings()
