@@ -133,6 +133,17 @@ def story_fields(article: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def in_story(source: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
+    """A stored document (its _source) moved to another story: the fields the mapping keeps
+    out of _source computed again, every other field as stored."""
+    return {
+        **source,
+        "story": story,
+        "title_folded": fold(source.get("title") or ""),
+        "text_folded": fold(source.get("text") or ""),
+    }
+
+
 def to_document(article: dict[str, Any]) -> dict[str, Any]:
     regions = article.get("regions", [])
     people = article.get("people", [])

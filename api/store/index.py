@@ -264,7 +264,8 @@ class ArticleIndex:
     def bulk_write(
         self, actions: list[dict[str, Any]], refresh: str | bool, max_retries: int = 4
     ) -> list[BulkOutcome]:
-        """Write `{"op": "create"|"index", "article", "content_hash"[, "expected"]}` actions.
+        """Write `{"op": "create"|"index", "article", "content_hash"[, "expected"]}` actions
+        (or, for a stored document written again, `{"op", "id", "document", "expected"}`).
 
         An `index` action carries the Version it was built on, so that it cannot overwrite a
         concurrent write: such items come back with status 409, for the caller to redo. Items
@@ -276,8 +277,14 @@ class ArticleIndex:
             {
                 "_op_type": action["op"],
                 "_index": self.alias,
-                "_id": action["article"]["id"],
-                "_source": self._document(action["article"], action["content_hash"]),
+                **(
+                    {"_id": action["id"], "_source": action["document"]}
+                    if "document" in action
+                    else {
+                        "_id": action["article"]["id"],
+                        "_source": self._document(action["article"], action["content_hash"]),
+                    }
+                ),
                 **(action["expected"].condition() if action.get("expected") else {}),
             }
             for action in actions
@@ -349,21 +356,23 @@ class ArticleIndex:
 
         Whole documents are written again, not partial updates: a partial update rebuilds the
         document from _source, which leaves out the folded search fields. The node runs no
-        scripts, so there is no other way.
+        scripts, so there is no other way. The stored _source is reused, with only the fields
+        it leaves out computed again (the text's fingerprint does not change with its story).
         """
         if not stories:
             return [], []
-        current = self.get_many(list(stories))
+        response = self.client.mget(index=self.alias, ids=list(stories))
+        current = {doc["_id"]: doc for doc in response["docs"] if doc.get("found")}
         changed = [
             key
             for key, (_, version) in stories.items()
-            if key in current and current[key].version != version
+            if key in current and _version(current[key]) != version
         ]
         actions = [
             {
                 "op": "index",
-                "article": {**current[key].article, "story": story},
-                "content_hash": current[key].content_hash or "",
+                "id": key,
+                "document": documents.in_story(current[key]["_source"], story),
                 "expected": version,
             }
             for key, (story, version) in stories.items()

@@ -72,3 +72,13 @@ def test_every_entity_kind_has_its_key_and_entity_fields_in_the_mapping_and_docu
         assert MAPPING["properties"][kind.key_field] == {"type": "keyword"}
         assert MAPPING["properties"][kind.entity_field] == {"type": "keyword"}
         assert document[kind.key_field] and document[kind.entity_field], kind.name
+
+
+def test_a_stored_document_moved_to_another_story_is_the_document_built_in_that_story():
+    stored = documents.to_document({**ARTICLE, "title": "Kyïv talks", "text": "Zelénsky…"})
+    source = {k: v for k, v in stored.items() if k not in MAPPING["_source"]["excludes"]}
+    story = {"id": "b" * 32, "first_published_at": "2026-03-01T00:00:00+00:00"}
+    moved = documents.in_story(source, story)
+    assert moved == documents.to_document(
+        {**ARTICLE, "title": "Kyïv talks", "text": "Zelénsky…", "story": story}
+    )
