@@ -82,14 +82,17 @@ redis-status: ## is the job broker up?
 seed: install es-start ner-start ## load seeds/ into the index (idempotent)
 	$(BIN)/flask --app api ingest seeds/
 
+# The options of every job worker (api/worker.py says why; tests/unit/test_broker.py checks).
+WORKER_ARGS := --without-gossip --without-mingle --without-heartbeat
+
 # One job worker runs beside gunicorn and stops with it; `make worker` adds more (other hosts).
 run: install es-start ner-start redis-start seed ## serve the API on :8000 (seeds loaded) and one job worker
-	$(BIN)/celery -A api.worker worker --loglevel INFO & worker=$$!; \
+	$(BIN)/celery -A api.worker worker $(WORKER_ARGS) --loglevel INFO & worker=$$!; \
 	trap 'kill $$worker; wait $$worker' EXIT; \
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
 worker: install es-start ner-start redis-start ## run a job worker (WORKER_CONCURRENCY processes)
-	exec $(BIN)/celery -A api.worker worker --loglevel INFO
+	exec $(BIN)/celery -A api.worker worker $(WORKER_ARGS) --loglevel INFO
 
 test: install es-start ner-start ## run the whole test suite against the real Elasticsearch
 	scripts/install-browser

@@ -27,6 +27,7 @@
 | JOB_CHUNK_SIZE         | 50                    | articles per task a worker takes at a time    |
 | JOB_RETRIES            | 5                     | retries of a chunk while ES or NER is down    |
 | JOB_RETRY_BACKOFF      | 2                     | seconds before the first retry; doubles after |
+| JOB_SWEEP_INTERVAL     | 10                    | seconds between sweeps for lost chunk tasks   |
 | WORKER_CONCURRENCY     | 1                     | processes of one `make worker` (one per core) |
 | CORS_ORIGINS           | *                     | comma-separated origins allowed by CORS       |
 | RATE_LIMIT_WRITES      | (none)                | e.g. 60/minute on writes; off when empty      |
@@ -88,6 +89,7 @@ class Settings:
     job_chunk_size: int = 50
     job_retries: int = 5
     job_retry_backoff: float = 2.0
+    job_sweep_interval: float = 10.0
     worker_concurrency: int = 1
     cors_origins: tuple[str, ...] = ("*",)
     rate_limit_writes: str | None = None
@@ -142,6 +144,7 @@ _ENVIRONMENT: dict[str, tuple[str, Any]] = {
     "JOB_CHUNK_SIZE": ("job_chunk_size", int),
     "JOB_RETRIES": ("job_retries", int),
     "JOB_RETRY_BACKOFF": ("job_retry_backoff", float),
+    "JOB_SWEEP_INTERVAL": ("job_sweep_interval", float),
     "WORKER_CONCURRENCY": ("worker_concurrency", int),
     "CORS_ORIGINS": ("cors_origins", _as_list),
     "RATE_LIMIT_WRITES": ("rate_limit_writes", str),

@@ -13,9 +13,13 @@ file is absent a deterministic generator stands in and the output says so), one 
      count and settings, fresh bench index) into Elasticsearch, from as many concurrent
      keep-alive clients as workers, each posting batches of --batch articles;
  (j1), (j2) the same articles as one asynchronous job (POST /jobs) processed by one and by two
-     Celery worker processes (`celery -A api.worker worker -c 1` each, a Redis of the bench's
-     own from scripts/redis-server, fresh bench index); the time runs from the POST to the
-     job's finished_at. Target: (j2)/(j1) >= 1.6 on two cores.
+     Celery workers of one process each (`celery -A api.worker worker` with the options of
+     `make worker`, api.worker.WORKER_ARGS, or --worker-args; a Redis of the bench's own from
+     scripts/redis-server, fresh bench index); the time runs from the POST to the job's
+     finished_at. Each also prints the CPU per article of every kind of process in the timed
+     window (workers, NER server, Elasticsearch, Redis, the bench itself): what one worker
+     spends beside its own process is what two workers on two cores have to share.
+     Target: (j2)/(j1) >= 1.6 on two cores.
 
 Model loading is outside every timed window (each process loads then waits on a barrier; (c)
 warms every worker first with synthetic articles; the NER server is warm from its start).
@@ -59,12 +63,15 @@ from common import (  # noqa: E402
     es,
     free_port,
     gunicorn_config,
+    local_es_pid,
     memory_mb,
     plain_spacy,
     print_machine,
     ratio,
     verdict,
 )
+
+from api.worker import WORKER_ARGS  # noqa: E402
 
 EVAL_FILE = REPO_ROOT.parent / "shared" / "eval" / "conll2003-dev.jsonl"
 TARGET_C = 0.8  # (c)/(e): end to end against the bare engine
@@ -314,8 +321,24 @@ def run_service(
 # --- (j1), (j2): one job, one or two Celery worker processes -----------------------------------
 
 
-def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> dict:
-    """Submit the articles as one job to `worker_count` fresh workers; time it to finished_at."""
+def process_cpu(pids: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds used so far by each named group of processes."""
+    return {name: sum(cpu_seconds(pid) for pid in group) for name, group in pids.items()}
+
+
+def run_job(
+    payloads: list[dict[str, str]],
+    worker_count: int,
+    prefix: str,
+    worker_args: list[str],
+    poll: float = 1.0,
+) -> dict:
+    """Submit the articles as one job to `worker_count` fresh workers; time it to finished_at.
+
+    Also the CPU each kind of process spends in the timed window: the workers' main processes,
+    their pool processes (none with `--pool solo`), the NER server, Elasticsearch, Redis and
+    this bench process (which posts the job and polls it).
+    """
     state = Path(tempfile.mkdtemp(prefix="bench-redis-"))
     port = free_port()
     redis_env = {**os.environ, "REDIS_PORT": str(port), "REDIS_STATE_DIR": str(state)}
@@ -328,8 +351,8 @@ def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> d
     celery = str(Path(sys.executable).with_name("celery"))
     workers = [
         subprocess.Popen(
-            [celery, "-A", "api.worker", "worker", "-c", "1", "-n", f"bench{n}@%h",
-             "--without-gossip", "--without-mingle", "--loglevel", "ERROR"],
+            [celery, "-A", "api.worker", "worker", "-n", f"bench{n}@%h", *worker_args,
+             "--loglevel", "ERROR"],
             cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -351,7 +374,9 @@ def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> d
                 job = client.get(answer.headers["Location"]).get_json()
                 if job["status"] in {"done", "failed", "cancelled"}:
                     return job, sent
-                time.sleep(0.2)
+                # The wall time is read from the job's finished_at, so polling more often
+                # would only spend the cores the workers need.
+                time.sleep(poll)
 
         # Warm-up: two short chunks per worker, so that every worker has extracted some.
         chunk = client.application.config["SETTINGS"].job_chunk_size
@@ -363,18 +388,28 @@ def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> d
             for n in range(2 * worker_count * chunk)
         ]
         run(warm)
-        cpu_before = sum(cpu_seconds(pid) for w in workers for pid in [w.pid, *children(w.pid)])
+        groups = {
+            "worker main": [w.pid for w in workers],
+            "worker pool": [pid for w in workers for pid in children(w.pid)],
+            "NER server": [pid for pid in [ner_server_pid()] if pid],
+            "Elasticsearch": [pid for pid in [local_es_pid()] if pid],
+            "Redis": [int((state / "redis.pid").read_text())],
+        }
+        cpu_before, bench_before = process_cpu(groups), time.process_time()
         job, sent = run(payloads)
         finished = dt.datetime.fromisoformat(job["finished_at"].replace("Z", "+00:00"))
         wall = finished.timestamp() - sent
-        cpu = sum(cpu_seconds(pid) for w in workers for pid in [w.pid, *children(w.pid)])
+        cpu_after, bench_after = process_cpu(groups), time.process_time()
+        breakdown = {name: cpu_after[name] - cpu_before[name] for name in groups}
+        breakdown["bench (post, poll)"] = bench_after - bench_before
         es("POST", f"/{prefix}articles/_refresh")
         _, count = es("GET", f"/{prefix}articles/_count")
         return {
             "docs": len(payloads),
             "words": words(payloads),
             "seconds": wall,
-            "cpu_seconds": cpu - cpu_before,
+            "cpu_seconds": breakdown["worker main"] + breakdown["worker pool"],
+            "cpu_breakdown": breakdown,
             "counts": job["counts"],
             "stored": count["count"] - len(warm),
         }
@@ -385,6 +420,15 @@ def run_job(payloads: list[dict[str, str]], worker_count: int, prefix: str) -> d
             worker.wait(timeout=60)
         subprocess.run([script, "stop"], env=redis_env, check=False)
         delete_indices(prefix)
+
+
+def cpu_line(result: dict) -> str:
+    """Milliseconds of CPU per article, by process (the Elasticsearch node may be shared)."""
+    per = {name: 1000 * cpu / result["docs"] for name, cpu in result["cpu_breakdown"].items()}
+    total = sum(per.values())
+    cores = sum(result["cpu_breakdown"].values()) / result["seconds"]
+    parts = ", ".join(f"{name} {ms:.1f}" for name, ms in per.items())
+    return f"    CPU ms/article: {parts}; total {total:.1f} ({cores:.2f} cores busy)"
 
 
 # --- report -----------------------------------------------------------------------------------
@@ -435,6 +479,14 @@ def main() -> None:
         choices=list(CONFIG_VARIANTS),
         help="also run (c) with this gunicorn configuration variant (repeatable; "
         "see bench/common.py)",
+    )
+    parser.add_argument(
+        "--worker-args",
+        default=" ".join(WORKER_ARGS),
+        help="options of each (j) worker; default: those of `make worker` (api/worker.py)",
+    )
+    parser.add_argument(
+        "--poll", type=float, default=1.0, help="seconds between polls of a (j) job (1)"
     )
     args = parser.parse_args()
     repeat = 1 if args.quick else args.repeat
@@ -499,11 +551,15 @@ def main() -> None:
             f"non-200: {len(bad)} {sorted(set(bad)) if bad else ''}"
         )
     if "j" in parts:
+        worker_args = args.worker_args.split()
+        print(f"job workers: celery -A api.worker worker {' '.join(worker_args)}")
         for worker_count in (1, 2):
             name = f"(j{worker_count}) POST /jobs, {worker_count} worker process(es)"
-            result = run_job(payloads, worker_count, f"{tag}j{worker_count}-")
+            prefix = f"{tag}j{worker_count}-"
+            result = run_job(payloads, worker_count, prefix, worker_args, args.poll)
             results[f"j{worker_count}"] = result
             print(line(name, result), f" counts={result['counts']} stored={result['stored']}")
+            print(cpu_line(result))
         one, two = (results[k]["docs"] / results[k]["seconds"] for k in ("j1", "j2"))
         if "c" in results:
             print(f"(j1)/(c) = {ratio(one, results['c']['docs'] / results['c']['seconds']):.2f}")
@@ -524,16 +580,22 @@ def main() -> None:
             )
 
 
-def ner_server_rss_mb() -> float:
-    """Resident memory of the local CoreNLP server (0 when it is not a local process)."""
+def ner_server_pid() -> int | None:
+    """The local CoreNLP server's process (None when it is not a local process)."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as handle:
                 if b"StanfordCoreNLPServer" in handle.read():
-                    return memory_mb(int(pid))["rss"]
+                    return int(pid)
         except OSError:
             continue
-    return 0.0
+    return None
+
+
+def ner_server_rss_mb() -> float:
+    """Resident memory of the local CoreNLP server (0 when it is not a local process)."""
+    pid = ner_server_pid()
+    return memory_mb(pid)["rss"] if pid else 0.0
 
 
 if __name__ == "__main__":

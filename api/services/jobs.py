@@ -11,6 +11,9 @@ Redelivery is harmless by construction:
   whose outcome exists is skipped, and one that died midway is classified against the snapshot
   of what was stored before its first attempt (so an article it wrote before dying still counts
   as created, not unchanged). A job's counts are the sum of its chunks' outcomes.
+
+The same makes the sweep safe: a chunk whose task a dying worker took with it (api/broker.py)
+is queued again, and were it not lost after all, it would only be done twice.
 """
 
 from __future__ import annotations
@@ -294,6 +297,25 @@ class JobService:
                 ]
             )
         return self.describe(job_id)
+
+    # --- sweeping (every worker calls this on a timer) ----------------------------------------
+
+    def sweep(self) -> dict[str, list[int]]:
+        """Queue again the chunks whose task was lost; at most one sweep per JOB_SWEEP_INTERVAL
+        among all workers. Returns the chunks queued again, by job."""
+        interval = self.settings.job_sweep_interval
+        if not self.broker.claim_sweep(interval):
+            return {}
+        requeued: dict[str, list[int]] = {}
+        for job_id, chunks in self.broker.unaccounted(grace=interval).items():
+            record = self.store.get_job(job_id)
+            if record is None or record["state"] != "queued":
+                self.broker.forget(job_id)  # failed at publishing, or another deployment's
+                continue
+            log.warning("chunks %s of job %s lost their task; queued again", chunks, job_id)
+            self.broker.publish(job_id, chunks)
+            requeued[job_id] = chunks
+        return requeued
 
     # --- working (a Celery task calls this) --------------------------------------------------
 

@@ -21,7 +21,9 @@ from elasticsearch import Elasticsearch
 from flask.testing import FlaskClient
 
 from api import create_app
+from api.broker import QUEUE, UNACKED_KEY
 from api.services.articles import article_id
+from api.web.context import job_broker, job_service
 from tests.conftest import ES_URL, NER_URL, closed_port_url
 from tests.support.faultproxy import FaultProxy
 from tests.support.jobs import LocalRedis, Workers, running_workers
@@ -48,6 +50,7 @@ def worker_environment(prefix: str, broker_url: str, **extra: str) -> dict[str, 
         "BROKER_URL": broker_url,
         "BROKER_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT,
         "JOB_RETRY_BACKOFF": "0.5",
+        "JOB_SWEEP_INTERVAL": "1",
         "LOG_LEVEL": "WARNING",
         **extra,
     }
@@ -197,6 +200,78 @@ def test_a_worker_killed_mid_job_leaves_every_article_stored_once(jobs_client, w
     assert job["counts"]["created"] == 500 and processed(job) == 500
     ids = stored_ids(es, prefix, items)
     assert len(ids) == 500 and set(ids) == {article_id(item) for item in items}
+
+
+def broker_database(broker: LocalRedis, number: int) -> str:
+    """Another database of the test Redis: a queue no module worker consumes."""
+    return broker.url.rsplit("/", 1)[0] + f"/{number}"
+
+
+def task_chunk(raw: bytes) -> int:
+    """The chunk of one queued task message (its id is `{job}-{chunk}`)."""
+    return int(json.loads(raw)["headers"]["id"].rsplit("-", 1)[1])
+
+
+def test_the_sweep_queues_again_only_the_chunks_whose_task_was_lost(broker, prefix, es):
+    url = broker_database(broker, 2)
+    app = create_app(
+        es_url=ES_URL,
+        es_index_prefix=prefix,
+        broker_url=url,
+        job_chunk_size=1,
+        job_sweep_interval=0.3,
+        log_level="WARNING",
+    )
+    job_id = submit(app.test_client(), articles(4)).rsplit("/", 1)[1]
+    queue = redis.Redis.from_url(url)
+
+    def two_sweeps() -> list[dict[str, list[int]]]:
+        """Two looks a sweep interval apart, as two ticks of the workers' timers."""
+        looks = []
+        with app.app_context():
+            for _ in range(2):
+                time.sleep(0.35)  # the previous sweep's claim has run out
+                looks.append(job_service().sweep())
+        return looks
+
+    try:
+        assert two_sweeps() == [{}, {}]  # all four queued
+        # A worker holds one (kombu's record of a delivered, unacknowledged task) ...
+        held = queue.rpop(QUEUE)
+        queue.hset(UNACKED_KEY, "tag-1", json.dumps([json.loads(held), QUEUE, QUEUE]))
+        # ... another finished its chunk and acknowledged it ...
+        finished = task_chunk(queue.rpop(QUEUE))
+        with app.app_context():
+            job_broker().chunk_finished(job_id, finished, 4)
+        assert two_sweeps() == [{}, {}]
+        # ... and a third was taken off the queue by a worker killed before recording it.
+        lost = task_chunk(queue.rpop(QUEUE))
+        assert two_sweeps() == [{}, {job_id: [lost]}]  # the first look only notes it
+        assert sorted(task_chunk(raw) for raw in queue.lrange(QUEUE, 0, -1)) == sorted(
+            {0, 1, 2, 3} - {task_chunk(held), finished}
+        )
+        assert two_sweeps() == [{}, {}]  # queued again, so accounted for
+    finally:
+        queue.flushdb()
+
+
+def test_a_chunk_whose_task_a_dying_worker_took_is_still_done(broker, prefix, tmp_path, es):
+    url = broker_database(broker, 3)
+    client = create_app(
+        es_url=ES_URL, es_index_prefix=prefix, broker_url=url, log_level="WARNING"
+    ).test_client()
+    items = articles(150)
+    location = submit(client, items)
+    # What BRPOP does; the worker that did it died before recording the task as unacknowledged
+    # (the SIGKILL right after a chunk that once left a killed-worker job at 450 of 500).
+    assert redis.Redis.from_url(url).rpop(QUEUE)
+    with running_workers(worker_environment(prefix, url), tmp_path) as pool:
+        pool.ensure(1)
+        job = wait_for(client, location, timeout=120)
+    assert job["status"] == "done"
+    assert job["counts"]["created"] == 150 and processed(job) == 150
+    ids = stored_ids(es, prefix, items)
+    assert len(ids) == 150 and set(ids) == {article_id(item) for item in items}
 
 
 def test_redis_restarted_mid_job_loses_nothing(jobs_client, broker, es, prefix):

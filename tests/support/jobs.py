@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from api.worker import WORKER_ARGS
 from tests.support.gunicorn import ROOT, free_port
 
 REDIS_SCRIPT = ROOT / "scripts" / "redis-server"
@@ -46,7 +47,7 @@ class LocalRedis:
 
 
 class Workers:
-    """Celery worker processes (`celery -A api.worker worker`, one pool process each)."""
+    """Celery workers (`celery -A api.worker worker`, one process each: the solo pool)."""
 
     def __init__(self, environment: dict[str, str], log_dir: Path) -> None:
         self.environment = environment
@@ -68,8 +69,7 @@ class Workers:
                 "WARNING",
                 "--hostname",
                 f"test-{number}-{os.getpid()}@%h",
-                "--without-gossip",
-                "--without-mingle",
+                *WORKER_ARGS,
             ],
             cwd=ROOT,
             env={**os.environ, **self.environment},
@@ -90,7 +90,7 @@ class Workers:
             self.start()
 
     def kill(self, process: subprocess.Popen) -> None:
-        """SIGKILL a worker and its pool child at once, as a crash of the host would."""
+        """SIGKILL a worker (and any pool child) at once, as a crash of the host would."""
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
 

@@ -6,6 +6,7 @@ import yaml
 
 from api.broker import QUEUE, make_celery
 from api.config import load_settings
+from api.worker import WORKER_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +33,20 @@ def test_job_settings_come_from_the_environment():
     )
     assert (settings.job_max_items, settings.job_chunk_size) == (7, 5)
     assert make_celery(settings).conf.worker_concurrency == 3
+    assert make_celery(settings).conf.worker_pool == "prefork"
+    # One process: it runs its chunks itself, with no main process to feed it.
+    assert make_celery(load_settings({})).conf.worker_pool == "solo"
     assert load_settings({}).job_max_items == 100_000
+
+
+def test_every_worker_runs_with_the_same_options():
+    """make run, make worker, compose, the tests and the bench (which reads WORKER_ARGS)."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert f"WORKER_ARGS := {' '.join(WORKER_ARGS)}\n" in makefile
+    assert makefile.count("celery -A api.worker worker $(WORKER_ARGS)") == 2
+    assert "--without-heartbeat" in WORKER_ARGS
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert services["worker"]["command"][4:-2] == list(WORKER_ARGS)
 
 
 def test_compose_runs_redis_and_a_worker_on_the_shared_broker():
