@@ -95,6 +95,12 @@ def shingles(text: str) -> set[bytes]:
     }
 
 
+# One write fingerprints an article up to three times (while the NER server tags it, the story
+# plan, the stored document): texts up to this size are remembered for the last few batches.
+_CACHED_TEXT_CHARS = 64_000
+_CACHED_TEXTS = 512
+
+
 def story_text(article: dict[str, Any]) -> str:
     """The text a story is recognised by: the article's body without its headline (the first
     line, when it is the title), which every outlet rewrites, and without its credit and
@@ -105,7 +111,7 @@ def story_text(article: dict[str, Any]) -> str:
     return _without_credits(body if title and body and fold(head) == fold(title) else text)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=_CACHED_TEXTS)
 def _without_credits(text: str) -> str:
     return split_credits(text).body
 
@@ -125,17 +131,12 @@ def same_subjects(left: frozenset[str], right: frozenset[str]) -> bool:
     return len(left & right) >= SUBJECT_OVERLAP * len(left | right)
 
 
-# One write fingerprints an article up to three times (story assignment, the stored document,
-# reconciliation): texts up to this size are remembered for the last few articles.
-_CACHED_TEXT_CHARS = 64_000
-
-
 def fingerprint(text: str) -> Fingerprint | None:
     """The article's fingerprint; None for a text without words (it can copy nothing)."""
     return _cached(text) if len(text) <= _CACHED_TEXT_CHARS else _fingerprint(text)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=_CACHED_TEXTS)
 def _cached(text: str) -> Fingerprint | None:
     return _fingerprint(text)
 

@@ -326,12 +326,20 @@ def _ner_language(prepared: Prepared) -> str | None:
     return language if language in languages() else None
 
 
-def extract_many(articles: Sequence[Mapping[str, Any]], engine: CoreNLPEngine) -> list[dict]:
+def extract_many(
+    articles: Sequence[Mapping[str, Any]],
+    engine: CoreNLPEngine,
+    on_prepared: Callable[[list[dict[str, Any]]], None] | None = None,
+) -> list[dict]:
     """Extract every article; the texts of each language go to the NER engine together.
 
+    `on_prepared` is given each article's final title and text before the NER engine is asked,
+    for work that needs only those and can run while the engine tags (a caller's thread).
     Raises NerUnavailable when the engine cannot label them (nothing is returned then).
     """
     prepared = [_prepare(article) for article in articles]
+    if on_prepared is not None:
+        on_prepared([{"title": p.title, "text": p.text} for p in prepared])
     ner_languages = {i: _ner_language(p) for i, p in enumerate(prepared)}
     by_language: dict[str, list[int]] = {}
     for index, language in ner_languages.items():

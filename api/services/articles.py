@@ -365,7 +365,7 @@ class ArticleService:
             if not (key in stored and stored[key].content_hash == item.digest)
         }
         lookout = self.stories.look_out() if self.stories is not None and to_write else None
-        built = self._extract_all(to_write)
+        built = self._extract_all(to_write, lookout.fingerprint if lookout else None)
         outcomes = self._write_batch(built, to_write, stored, refresh, lookout)
         seen: set[str] = set()
         for item in valid:
@@ -494,7 +494,11 @@ class ArticleService:
             self._show_moves(written, self.stories.settle(written, plan, own_writes, refresh))
         return outcomes
 
-    def _extract_all(self, to_write: dict[str, BatchItem]) -> dict[str, dict[str, Any]]:
+    def _extract_all(
+        self,
+        to_write: dict[str, BatchItem],
+        on_prepared: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> dict[str, dict[str, Any]]:
         """Extract in one pipeline pass; articles whose extraction fails are left out.
 
         NerUnavailable is not an article's fault: it fails the whole batch, so that nothing is
@@ -504,7 +508,7 @@ class ArticleService:
         payloads = [to_write[key].payload for key in keys]
         try:
             with self.metrics.extraction_seconds.time():
-                extracted = extract_many(payloads, self.ner)
+                extracted = extract_many(payloads, self.ner, on_prepared)
         except NerUnavailable:
             raise
         except Exception:

@@ -130,9 +130,10 @@ class StoryPlan:
 
 
 class Lookout:
-    """The first half of a plan, started in a thread so that it runs while the batch is being
+    """The first half of a plan, started in threads so that it runs while the batch is being
     extracted: the shards' marks and, on the optimistic path, the refresh (the costliest step
-    of a plan; Elasticsearch does it while the NER server tags)."""
+    of a plan for Elasticsearch), and the texts' fingerprints (the costliest for the service)
+    once the pipeline knows the final texts, while the NER server tags them."""
 
     def __init__(self, index: ArticleIndex, refresh: bool) -> None:
         self._index = index
@@ -141,6 +142,17 @@ class Lookout:
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="story-lookout", daemon=True)
         self._thread.start()
+        self._hashing: threading.Thread | None = None
+
+    def fingerprint(self, articles: list[dict[str, Any]]) -> None:
+        """Fingerprint these texts in the background; `plan` finds them in the cache."""
+        self._hashing = threading.Thread(
+            target=_signatures,
+            args=({str(n): article for n, article in enumerate(articles)},),
+            name="story-fingerprints",
+            daemon=True,
+        )
+        self._hashing.start()
 
     def _run(self) -> None:
         try:
@@ -152,6 +164,8 @@ class Lookout:
 
     def result(self) -> tuple[dict[str, ShardMark], bool]:
         """The mark, and whether every operation up to it is searchable."""
+        if self._hashing is not None:
+            self._hashing.join()
         self._thread.join()
         if self._error is not None:
             raise self._error

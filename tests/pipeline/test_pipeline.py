@@ -74,6 +74,17 @@ def test_extract_many_matches_extract(ner: CoreNLPEngine) -> None:
     assert extract_many(articles, ner) == [extract(a, ner) for a in articles]
 
 
+def test_extract_many_hands_over_the_final_titles_and_texts_before_tagging(ner: CoreNLPEngine):
+    """What the stories step fingerprints while the NER server tags must be what is stored."""
+    articles = [
+        {"text": "ROME TALKS RESUME\nBy Anna Rossi\nMario Draghi met Olaf Scholz in Rome."},
+        {"title": "Given title", "text": "Peter Smith visited Kharkiv on Monday."},
+    ]
+    handed: list[list[dict]] = []
+    results = extract_many(articles, ner, on_prepared=handed.append)
+    assert handed == [[{"title": r["title"], "text": r["text"]} for r in results]]
+
+
 def test_outlet_name_takes_domain_from_url(ner: CoreNLPEngine) -> None:
     result = extract(
         {
