@@ -193,15 +193,7 @@ class StoryKeeper:
             self.assign(articles)
             return StoryPlan(mark, searchable=False)
         fresh = {article["id"]: article for article in articles}
-        signatures = _signatures(fresh)
-        candidates = {
-            source["id"]: source
-            for source in self.index.story_candidates(
-                _bands(signatures), list(fresh), MAX_CANDIDATES
-            )
-            if source["id"] not in fresh
-        }
-        components = self._join(signatures, fresh, candidates)
+        candidates, components = self._copied(fresh, named_after_them=True)
         current = {key: StoryRef.of(source["story"]) for key, source in candidates.items()}
         current.update({key: StoryRef.of(own_story(article)) for key, article in fresh.items()})
         groups: dict[str, list[str]] = {}
@@ -244,14 +236,7 @@ class StoryKeeper:
         copies (and of the other articles of its batch), so that a copy is usually written
         into its story at once and nobody reads it as a story of its own meanwhile."""
         fresh = {article["id"]: article for article in articles}
-        signatures = _signatures(fresh)
-        bands = _bands(signatures)
-        candidates = {
-            source["id"]: source
-            for source in self.index.story_candidates(bands, [], MAX_CANDIDATES)
-            if source["id"] not in fresh
-        }
-        components = self._join(signatures, fresh, candidates)
+        candidates, components = self._copied(fresh, named_after_them=False)
         targets: dict[str, StoryRef] = {}
         for key, source in candidates.items():
             root = components.find(key)
@@ -263,6 +248,22 @@ class StoryKeeper:
             targets[root] = min(targets.get(root, ref), ref)
         for key, article in fresh.items():
             article["story"] = targets[components.find(key)].as_field()
+
+    def _copied(
+        self, fresh: dict[str, dict[str, Any]], named_after_them: bool
+    ) -> tuple[dict[str, dict[str, Any]], _Components]:
+        """The searchable articles that share a band with these not-yet-written ones (and,
+        `named_after_them`, those whose story is named after one of them), and which of them
+        all copy each other."""
+        signatures = _signatures(fresh)
+        candidates = {
+            source["id"]: source
+            for source in self.index.story_candidates(
+                _bands(signatures), list(fresh) if named_after_them else [], MAX_CANDIDATES
+            )
+            if source["id"] not in fresh
+        }
+        return candidates, self._join(signatures, fresh, candidates)
 
     def _join(
         self,
