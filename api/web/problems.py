@@ -211,25 +211,30 @@ def handle_backend_error(error: Exception) -> Response:
     return render_problem(status, detail, kind=kind)
 
 
+def _component_down(component: str, name: str, error: Exception, detail: str) -> Response:
+    """A component other than Elasticsearch is down: counted, logged, 503 with Retry-After."""
+    service_metrics().count_component_error(component, "unavailable")
+    log.warning("%s unavailable: %s", name, error)
+    return render_problem(503, detail, kind=f"{component}-unavailable")
+
+
 def handle_ner_unavailable(error: NerUnavailable) -> Response:
-    service_metrics().count_component_error("ner", "unavailable")
-    log.warning("NER server unavailable: %s", error)
-    return render_problem(
-        503,
+    return _component_down(
+        "ner",
+        "NER server",
+        error,
         "The named-entity server (Stanford CoreNLP) is unavailable. Retry later; a write "
         "answered this way stored nothing.",
-        kind="ner-unavailable",
     )
 
 
 def handle_broker_unavailable(error: BrokerUnavailable) -> Response:
-    service_metrics().count_component_error("broker", "unavailable")
-    log.warning("job broker unavailable: %s", error)
-    return render_problem(
-        503,
+    return _component_down(
+        "broker",
+        "job broker",
+        error,
         "The job broker (Redis) is unavailable. Retry later; a job answered this way was not "
         "accepted and nothing of it will run.",
-        kind="broker-unavailable",
     )
 
 
