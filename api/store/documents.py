@@ -133,15 +133,18 @@ def story_fields(article: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def folded_fields(article: dict[str, Any]) -> dict[str, str]:
+    """The folded title and text: searched, and kept out of _source by the mapping."""
+    return {
+        "title_folded": fold(article.get("title") or ""),
+        "text_folded": fold(article.get("text") or ""),
+    }
+
+
 def in_story(source: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
     """A stored document (its _source) moved to another story: the fields the mapping keeps
     out of _source computed again, every other field as stored."""
-    return {
-        **source,
-        "story": story,
-        "title_folded": fold(source.get("title") or ""),
-        "text_folded": fold(source.get("text") or ""),
-    }
+    return {**source, "story": story, **folded_fields(source)}
 
 
 def to_document(article: dict[str, Any]) -> dict[str, Any]:
@@ -153,8 +156,7 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
     document = dict(article)
     document.update(
         authors=authors,
-        title_folded=fold(article.get("title") or ""),
-        text_folded=fold(article.get("text") or ""),
+        **folded_fields(article),
         person_keys=_keys(key for person in people for key in person_keys(person)),
         author_keys=_keys(author["name"] for author in authors),
         outlet_keys=outlet_keys(outlet),
