@@ -5,11 +5,10 @@ argument schema, the official client configured as api/store makes it (orjson, n
 header, the http.client node), and answers through orjson as the service's. One route sends
 the body the service builds for a search of `q` sorted by date, and answers the hits'
 `_source` as they come: no hooks, no logging, no metrics, no ETag, no query logic, no
-shaping. What a request costs here is what any service
-on these components pays before it does anything of its own.
+shaping. What a request costs here is what any service on these components pays before it
+does anything of its own.
 """
 
-import gc
 from typing import Any
 
 import marshmallow as ma
@@ -20,6 +19,7 @@ from api.config import load_settings
 from api.store import make_client
 from api.store.queries import Filters, SearchSpec, search_body
 from api.web.jsonio import OrjsonProvider
+from api.web.memory import freeze_loaded_heap
 
 settings = load_settings()
 client = make_client(settings)
@@ -56,7 +56,4 @@ def search(args: dict[str, Any]) -> dict[str, Any]:
 
 
 api.register_blueprint(blueprint)
-# As api/wsgi.py does before the fork.
-gc.collect()
-gc.freeze()
-gc.set_threshold(10_000, 10, 10)
+freeze_loaded_heap()  # as api/wsgi.py does before the fork
