@@ -459,6 +459,7 @@ class ArticleService:
         # The stored articles that join these stories move in the same bulk request.
         rewrites, stale = self.index.story_rewrites(plan.moves) if plan else ([], [])
         outcomes: dict[str, BulkOutcome] = {}
+        versions: dict[str, Version] = {}
         own_writes: int | None = 0 if not stale else None
         for outcome in self.index.bulk_write(
             [
@@ -475,6 +476,8 @@ class ArticleService:
         ):
             if own_writes is not None:
                 own_writes = own_writes + 1 if outcome.ok else None
+            if outcome.version is not None:
+                versions[outcome.id] = outcome.version
             if outcome.id not in built:
                 continue  # a story move: a lost one is made again by the reconciliation
             if outcome.status == 409:
@@ -491,7 +494,11 @@ class ArticleService:
             outcomes[outcome.id] = outcome
         written = [stamped[key] for key, outcome in outcomes.items() if outcome.ok]
         if plan is not None and self.stories is not None and written:
-            self._show_moves(written, self.stories.settle(written, plan, own_writes, refresh))
+            moved = [action["document"] for action in rewrites]
+            self._show_moves(
+                written,
+                self.stories.settle(written, plan, own_writes, refresh, moved, versions),
+            )
         return outcomes
 
     def _extract_all(

@@ -18,15 +18,18 @@ part by one reconciliation; `restory` finishes it.
 
 Batches take a cheaper path while no other writer is writing (optimistic concurrency). A
 `Lookout`, started before the batch's extraction so that it runs while the NER server tags,
-notes each primary shard's operation sequence (`ShardMark`) and refreshes; `plan` then decides
-the batch's stories and the moves of stored articles before the write, so the moves go in the
-batch's own bulk request, and `settle` reads the sequence again after the write. When the
-shards numbered exactly this batch's operations in between, every other write was searchable
-before the plan's query, and nothing can have been missed: no second query, no second refresh.
-Any other operation meanwhile (a racing writer, a lost conditional write) falls back to
-`reconcile`, and the keeper stays on the old path (no refresh before the plan, `reconcile`
-after every batch) until a batch sees no other writer again. Single writes always take the old
-path.
+notes each primary shard's operation sequence (`ShardMark`); `plan` then decides the batch's
+stories and the moves of stored articles before the write, so the moves go in the batch's own
+bulk request, and `settle` reads the sequence again after the write. When the shards numbered
+exactly this batch's operations in between, every other write was visible to the plan, and
+nothing can have been missed: no second query, no second refresh. Visible means searchable or
+one of this process's own writes since the last refresh, which `OwnWrites` keeps while the
+shards number nothing else: a lone writer's batches follow on from each other without a
+refresh, and the lookout refreshes only when some other operation came in since the last
+batch (or the kept writes reach OWN_WRITES_LIMIT). Any other operation during a batch (a
+racing writer, a lost conditional write) falls back to `reconcile`, and the keeper stays on
+the old path (no refresh before the plan, `reconcile` after every batch) until a batch sees no
+other writer again. Single writes always take the old path.
 
 Deleting or replacing an article never renames a story: the articles that remain keep its id
 (and `GET /stories/{id}` still answers), even when the article it is named after is gone or was
@@ -43,7 +46,7 @@ import datetime as dt
 import hashlib
 import itertools
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,12 +61,16 @@ from api.extraction.fingerprint import (
     story_text,
     subjects,
 )
+from api.store.documents import story_fields, story_source
 from api.store.index import ArticleIndex, ShardMark, Version
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
 MAX_CANDIDATES = 1_000
 # Reconciliations redone after losing a race, before answering 409.
 MAX_ATTEMPTS = 10
+# A lone writer's own writes kept for its plans, at most, before it refreshes instead (about
+# 1 KB each).
+OWN_WRITES_LIMIT = 2_000
 _LAST = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
@@ -116,29 +123,86 @@ class _Components:
 
 
 Moves = dict[str, tuple[dict[str, Any], Version]]
+# id -> an article as the story queries read it (api.store.documents.story_source), with its
+# `version`.
+Sources = dict[str, dict[str, Any]]
+
+
+class OwnWrites:
+    """This process's articles written since the index was last refreshed, as the story
+    queries read them, kept while the shards number no other operation: with them a lone
+    writer's plan sees every article without a refresh per batch.
+
+    `mark` is where the shards stood after the last batch recorded. A batch whose lookout
+    finds the shards still there follows on (`follow`) and searches the kept writes beside
+    the index; any other mark means another operation came in, and the batch starts a new
+    epoch (`restart`, which forgets the writes) before it refreshes. A batch records its
+    writes only when it settled alone and planned in the current epoch, so the kept writes
+    and the mark always describe one unbroken run of this process's batches since a refresh.
+    """
+
+    def __init__(self, limit: int = OWN_WRITES_LIMIT) -> None:
+        self._lock = threading.Lock()
+        self._limit = limit
+        self._epoch = 0
+        self._mark: dict[str, ShardMark] | None = None
+        self._sources: Sources = {}
+
+    def follow(self, mark: dict[str, ShardMark]) -> tuple[int, Sources] | None:
+        """The epoch and the kept writes, when nothing reached the shards since the last
+        record; None when the batch must restart and refresh."""
+        with self._lock:
+            if mark != self._mark or len(self._sources) >= self._limit:
+                return None
+            return self._epoch, dict(self._sources)
+
+    def restart(self) -> int:
+        """Forget the kept writes before a refresh makes them searchable; the new epoch."""
+        with self._lock:
+            self._epoch += 1
+            self._mark = None
+            self._sources = {}
+            return self._epoch
+
+    def record(self, epoch: int, mark: dict[str, ShardMark], sources: Iterable[dict]) -> None:
+        """Keep a batch's writes (each with its `version`) and the shards' mark after them."""
+        with self._lock:
+            if epoch != self._epoch:
+                return  # restarted since the batch planned: a refresh covers its writes
+            for source in sources:
+                kept = self._sources.get(source["id"])
+                if kept is None or _order(kept["version"]) < _order(source["version"]):
+                    self._sources[source["id"]] = source
+            self._mark = mark
 
 
 @dataclass
 class StoryPlan:
-    """A batch's stories as decided before its write: where the shards stood, whether the
-    decision saw every operation up to there (it refreshed first), and the stored articles to
-    move in the batch's bulk request."""
+    """A batch's stories as decided before its write: where the shards stood, the epoch of
+    the own writes it saw when it saw every operation up to there (None: it did not, and
+    assigned stories from what search showed), and the stored articles to move in the batch's
+    bulk request."""
 
     mark: dict[str, ShardMark]
-    searchable: bool
+    epoch: int | None
     moves: Moves = field(default_factory=dict)
+
+    @property
+    def searchable(self) -> bool:
+        return self.epoch is not None
 
 
 class Lookout:
     """The first half of a plan, started in threads so that it runs while the batch is being
-    extracted: the shards' marks and, on the optimistic path, the refresh (the costliest step
-    of a plan for Elasticsearch), and the texts' fingerprints (the costliest for the service)
-    once the pipeline knows the final texts, while the NER server tags them."""
+    extracted: the shards' marks and, on the optimistic path, the own writes or a refresh (the
+    costliest step of a plan for Elasticsearch), and the texts' fingerprints (the costliest
+    for the service) once the pipeline knows the final texts, while the NER server tags them."""
 
-    def __init__(self, index: ArticleIndex, refresh: bool) -> None:
+    def __init__(self, index: ArticleIndex, own_writes: OwnWrites | None) -> None:
         self._index = index
-        self._refresh = refresh
+        self._own_writes = own_writes
         self._mark: dict[str, ShardMark] = {}
+        self._view: tuple[int, Sources] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="story-lookout", daemon=True)
         self._thread.start()
@@ -157,19 +221,24 @@ class Lookout:
     def _run(self) -> None:
         try:
             self._mark = self._index.shard_marks()
-            if self._refresh:
-                self._index.refresh()  # every operation up to the mark is searchable now
+            if self._own_writes is not None:
+                self._view = self._own_writes.follow(self._mark)
+                if self._view is None:
+                    epoch = self._own_writes.restart()
+                    self._index.refresh()  # every operation up to the mark is searchable now
+                    self._view = (epoch, {})
         except BaseException as error:  # raised again in the request's thread, by result()
             self._error = error
 
-    def result(self) -> tuple[dict[str, ShardMark], bool]:
-        """The mark, and whether every operation up to it is searchable."""
+    def result(self) -> tuple[dict[str, ShardMark], tuple[int, Sources] | None]:
+        """The mark and, when every operation up to it is searchable or kept, the epoch and
+        the own writes to search beside the index."""
         if self._hashing is not None:
             self._hashing.join()
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._mark, self._refresh
+        return self._mark, self._view
 
 
 class StoryKeeper:
@@ -180,20 +249,22 @@ class StoryKeeper:
         self.index = index
         self.similarity = similarity
         self.alone = True
+        self.own_writes = OwnWrites()
 
     def look_out(self) -> Lookout:
         """Start a batch's plan; pass the Lookout to `plan` once the articles are built."""
-        return Lookout(self.index, refresh=self.alone)
+        return Lookout(self.index, self.own_writes if self.alone else None)
 
     def plan(self, articles: list[dict[str, Any]], lookout: Lookout) -> StoryPlan:
         """Before a batch's write: the articles' stories and, while this writer has the index
         to itself, the moves of the stored articles that join them."""
-        mark, searchable = lookout.result()
-        if not searchable:
+        mark, view = lookout.result()
+        if view is None:
             self.assign(articles)
-            return StoryPlan(mark, searchable=False)
+            return StoryPlan(mark, epoch=None)
+        epoch, unsearchable = view
         fresh = {article["id"]: article for article in articles}
-        candidates, components = self._copied(fresh, named_after_them=True)
+        candidates, components = self._copied(fresh, named_after_them=True, kept=unsearchable)
         current = {key: StoryRef.of(source["story"]) for key, source in candidates.items()}
         current.update({key: StoryRef.of(own_story(article)) for key, article in fresh.items()})
         groups: dict[str, list[str]] = {}
@@ -212,8 +283,8 @@ class StoryKeeper:
                 elif current[key] != target:
                     winner[current[key].id] = target
                     moves[key] = (target.as_field(), candidates[key]["version"])
-        self._move_the_rest(winner, moves, set(fresh))
-        return StoryPlan(mark, searchable=True, moves=moves)
+        self._move_the_rest(winner, moves, set(fresh), unsearchable)
+        return StoryPlan(mark, epoch=epoch, moves=moves)
 
     def settle(
         self,
@@ -221,14 +292,26 @@ class StoryKeeper:
         plan: StoryPlan,
         own_writes: int | None,
         refresh: str | bool,
+        moved: list[dict[str, Any]],
+        versions: dict[str, Version],
     ) -> dict[str, dict[str, Any]]:
         """After a planned batch's write (`own_writes` successful operations, None when one
-        lost a race): nothing more if no other writer's operation came in between, else
-        `reconcile`. Returns the new `story` of every written article moved."""
-        overlapped = operations_between(plan.mark, self.index.shard_marks())
+        lost a race; `moved`: the stored documents written again in other stories; `versions`:
+        what the write made of each id): nothing more if no other writer's operation came in
+        between, else `reconcile`. Returns the new `story` of every written article moved."""
+        after = self.index.shard_marks()
+        overlapped = operations_between(plan.mark, after)
         self.alone = own_writes is not None and overlapped == own_writes
-        if self.alone and plan.searchable:
+        if self.alone and plan.epoch is not None:
+            written = [story_source({**a, **story_fields(a)}) for a in articles]
+            sources = [*written, *(story_source(document) for document in moved)]
+            self.own_writes.record(
+                plan.epoch,
+                after,
+                ({**s, "version": versions[s["id"]]} for s in sources if s["id"] in versions),
+            )
             return {}
+        self.own_writes.restart()  # the reconciliation's refresh covers them
         return self.reconcile(articles, refresh)
 
     def assign(self, articles: list[dict[str, Any]]) -> None:
@@ -250,16 +333,26 @@ class StoryKeeper:
             article["story"] = targets[components.find(key)].as_field()
 
     def _copied(
-        self, fresh: dict[str, dict[str, Any]], named_after_them: bool
+        self,
+        fresh: dict[str, dict[str, Any]],
+        named_after_them: bool,
+        kept: Sources | None = None,
     ) -> tuple[dict[str, dict[str, Any]], _Components]:
-        """The searchable articles that share a band with these not-yet-written ones (and,
-        `named_after_them`, those whose story is named after one of them), and which of them
-        all copy each other."""
+        """The searchable (or `kept`, see OwnWrites) articles that share a band with these
+        not-yet-written ones (and, `named_after_them`, those whose story is named after one of
+        them), and which of them all copy each other."""
         signatures = _signatures(fresh)
+        bands = _bands(signatures)
+        names = list(fresh) if named_after_them else []
+        wanted, named = set(bands), set(names)
         candidates = {
             source["id"]: source
-            for source in self.index.story_candidates(
-                _bands(signatures), list(fresh) if named_after_them else [], MAX_CANDIDATES
+            for source in as_written(
+                self.index.story_candidates(bands, names, MAX_CANDIDATES),
+                kept or {},
+                lambda source: (
+                    source["story"]["id"] in named or not wanted.isdisjoint(source["story_bands"])
+                ),
             )
             if source["id"] not in fresh
         }
@@ -370,10 +463,20 @@ class StoryKeeper:
         self._move_the_rest(winner, moves, set())
         return moves
 
-    def _move_the_rest(self, winner: dict[str, StoryRef], moves: Moves, skip: set[str]) -> None:
+    def _move_the_rest(
+        self,
+        winner: dict[str, StoryRef],
+        moves: Moves,
+        skip: set[str],
+        kept: Sources | None = None,
+    ) -> None:
         """Add the moves of the other articles of the losing stories (`winner`: losing story
-        id -> the story it joins), all found in one query; `skip`: ids being written."""
-        for source in self._members(sorted(winner)) if winner else []:
+        id -> the story it joins), all found in one query; `skip`: ids being written, `kept`:
+        own writes search does not see yet."""
+        if not winner:
+            return
+        _, members = self.index.story_members(sorted(winner), MAX_CANDIDATES)
+        for source in as_written(members, kept or {}, lambda s: s["story"]["id"] in winner):
             target = winner[source["story"]["id"]]
             if source["id"] not in skip and StoryRef.of(source["story"]) > target:
                 moves.setdefault(source["id"], (target.as_field(), source["version"]))
@@ -431,9 +534,21 @@ class StoryKeeper:
         self.index.refresh()
         return len(sources), len(moves) - len(changed)
 
-    def _members(self, story_ids: list[str]) -> list[dict[str, Any]]:
-        _, members = self.index.story_members(story_ids, MAX_CANDIDATES)
-        return members
+
+def as_written(
+    hits: Iterable[dict[str, Any]], kept: Sources, matches: Callable[[dict[str, Any]], bool]
+) -> list[dict[str, Any]]:
+    """A story query's hits as they stand after the `kept` own writes search does not see yet:
+    an article kept gives its written version (which `matches` the query or not) instead of
+    the one search found, if any."""
+    return [hit for hit in hits if hit["id"] not in kept] + [
+        source for source in kept.values() if matches(source)
+    ]
+
+
+def _order(version: Version) -> tuple[int, int]:
+    """Versions of one document in the order they were written."""
+    return version.primary_term, version.seq_no
 
 
 def _signatures(articles: dict[str, dict[str, Any]]) -> dict[str, np.ndarray]:

@@ -133,6 +133,20 @@ def story_fields(article: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def story_source(document: dict[str, Any]) -> dict[str, Any]:
+    """A stored document as the story candidates query reads it (with its bands): what a
+    writer keeps of its own writes until search sees them (api.services.stories.OwnWrites)."""
+    return {
+        "id": document["id"],
+        "published_at": document.get("published_at"),
+        "story": document["story"],
+        "story_bands": document.get("story_bands", []),
+        "story_signature": document.get("story_signature"),
+        "people": [{"name": person["name"]} for person in document.get("people", [])],
+        "regions": [{"code": region.get("code")} for region in document.get("regions", [])],
+    }
+
+
 def folded_fields(article: dict[str, Any]) -> dict[str, str]:
     """The folded title and text: searched, and kept out of _source by the mapping."""
     return {

@@ -99,6 +99,7 @@ class BulkOutcome:
     ok: bool
     status: int
     error: str | None = None
+    version: Version | None = None  # the written version, for a successful item
 
 
 class ArticleIndex:
@@ -308,6 +309,7 @@ class ArticleIndex:
                     ok=ok,
                     status=result.get("status", 500),
                     error=_describe_bulk_error(error) if error else None,
+                    version=_version(result) if ok and "_seq_no" in result else None,
                 )
             )
         return outcomes

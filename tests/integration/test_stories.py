@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import requests
 
@@ -238,6 +241,79 @@ def test_a_batch_that_raced_another_writer_still_joins_its_copy(make_app, monkey
     )
     for key in (copy_id, original_id):
         assert (story_of(client, key)["id"], story_of(client, key)["articles"]) == (original_id, 2)
+
+
+def external_refreshes(es, prefix: str) -> int:
+    """Refreshes asked of the articles index (by a client or the schedule, not the node's own
+    for real-time reads)."""
+    stats = es.indices.stats(index=f"{prefix}articles", metric="refresh")
+    return stats["_all"]["primaries"]["refresh"]["external_total"]
+
+
+def post_batch(app, *articles) -> list[str]:
+    answer = app.test_client().post("/articles/batch?refresh=false", json={"articles": articles})
+    assert answer.get_json()["failed"] == 0, answer.get_json()
+    return [item["id"] for item in answer.get_json()["items"]]
+
+
+def copies(topic: int, seed: int, *days: int) -> list[dict]:
+    """Copies of one text, at outlet n published on day n of May 2026."""
+    return [
+        {
+            "url": f"https://outlet{day}.example/{seed}",
+            "text": copy_of(story_text(topic, seed=seed), day),
+            "published_at": f"2026-05-{day:02d}",
+        }
+        for day in days
+    ]
+
+
+def test_a_lone_writer_finds_its_unsearchable_writes_without_a_refresh(make_app, es, index_prefix):
+    """No refresh per batch: a writer alone keeps its own writes for the next batch's plan.
+    (The schedule is off, so nothing written here is searchable until someone refreshes.)"""
+    writer = make_app(es_refresh_interval="-1")
+    client = writer.test_client()
+    first = post_batch(writer, *copies(0, 31, 2))
+    before = external_refreshes(es, index_prefix)
+    later = post_batch(writer, *copies(0, 31, 3, 4))
+    assert {story_of(client, key)["id"] for key in first + later} == {first[0]}
+    # The copy published first arrives last: the stored ones move to its story, found from
+    # what the writer kept (the first batch's article) and wrote (the second's).
+    (earliest,) = post_batch(writer, *copies(0, 31, 1))
+    assert external_refreshes(es, index_prefix) == before
+    assert {story_of(client, key)["id"] for key in [earliest, *first, *later]} == {earliest}
+
+
+def test_a_lone_writer_refreshes_after_another_writers_write(make_app, es, index_prefix):
+    """Another writer's batch moved this writer's article to a story this writer cannot
+    know from memory: the next batch must see it, so it refreshes."""
+    writer, other_writer = (make_app(es_refresh_interval="-1") for _ in range(2))
+    (copy,) = post_batch(writer, *copies(1, 32, 2))
+    (original,) = post_batch(other_writer, *copies(1, 32, 1))  # moves `copy` to its story
+    before = external_refreshes(es, index_prefix)
+    (late_copy,) = post_batch(writer, *copies(1, 32, 3))
+    assert external_refreshes(es, index_prefix) == before + 1
+    client = writer.test_client()
+    assert {story_of(client, key)["id"] for key in (original, copy, late_copy)} == {original}
+
+
+def test_concurrent_batches_of_one_writer_end_in_one_story(make_app):
+    """Batches of one process racing each other: each sees the others' writes in its window,
+    so they reconcile instead of trusting what the writer kept."""
+    writer = make_app(es_refresh_interval="-1")
+    first = post_batch(writer, *copies(2, 33, 9))  # so that the writer keeps its writes
+    articles = copies(2, 33, 1, 2, 3, 4, 5, 6, 7, 8)
+    barrier = threading.Barrier(4)
+
+    def batch(pair: list[dict]) -> list[str]:
+        barrier.wait()
+        return post_batch(writer, *pair)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        batches = list(pool.map(batch, [articles[n : n + 2] for n in range(0, 8, 2)]))
+    ids = [key for keys in batches for key in keys]
+    client = writer.test_client()
+    assert {story_of(client, key)["id"] for key in [*first, *ids]} == {ids[0]}
 
 
 def test_restory_joins_copies_after_the_threshold_is_lowered(index_prefix):
