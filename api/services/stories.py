@@ -61,7 +61,7 @@ from api.extraction.fingerprint import (
     story_text,
     subjects,
 )
-from api.store.documents import story_fields, story_source
+from api.store.documents import fingerprint_fields, story_source
 from api.store.index import ArticleIndex, ShardMark, Version
 
 # Candidates fetched per reconciliation: the members of a few large stories at most.
@@ -303,7 +303,7 @@ class StoryKeeper:
         overlapped = operations_between(plan.mark, after)
         self.alone = own_writes is not None and overlapped == own_writes
         if self.alone and plan.epoch is not None:
-            written = [story_source({**a, **story_fields(a)}) for a in articles]
+            written = [story_source({**a, **fingerprint_fields(a)}) for a in articles]
             sources = [*written, *(story_source(document) for document in moved)]
             self.own_writes.record(
                 plan.epoch,

@@ -123,14 +123,18 @@ def text_key(text: str) -> str:
     return hashlib.sha256(fold(text).encode()).hexdigest()
 
 
-def story_fields(article: dict[str, Any]) -> dict[str, Any]:
+def fingerprint_fields(article: dict[str, Any]) -> dict[str, Any]:
     """What finding and verifying the article's copies needs (see api.extraction.fingerprint)."""
     found = fingerprint(story_text(article))
     return {
         "story_bands": list(found.bands) if found else [],
         "story_signature": found.encoded() if found else None,
-        "text_key": text_key(article.get("text") or ""),
     }
+
+
+def story_fields(article: dict[str, Any]) -> dict[str, Any]:
+    """The fingerprint fields, and the key of the article's exact copies."""
+    return {**fingerprint_fields(article), "text_key": text_key(article.get("text") or "")}
 
 
 def story_source(document: dict[str, Any]) -> dict[str, Any]:
