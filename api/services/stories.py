@@ -54,7 +54,7 @@ import numpy as np
 
 from api.errors import Conflict
 from api.extraction.fingerprint import (
-    band_keys,
+    Fingerprint,
     decode_signature,
     fingerprint,
     same_subjects,
@@ -211,7 +211,7 @@ class Lookout:
     def fingerprint(self, articles: list[dict[str, Any]]) -> None:
         """Fingerprint these texts in the background; `plan` finds them in the cache."""
         self._hashing = threading.Thread(
-            target=_signatures,
+            target=_fingerprints,
             args=({str(n): article for n, article in enumerate(articles)},),
             name="story-fingerprints",
             daemon=True,
@@ -341,8 +341,7 @@ class StoryKeeper:
         """The searchable (or `kept`, see OwnWrites) articles that share a band with these
         not-yet-written ones (and, `named_after_them`, those whose story is named after one of
         them), and which of them all copy each other."""
-        signatures = _signatures(fresh)
-        bands = _bands(signatures)
+        signatures, bands = _signatures_and_bands(fresh)
         names = list(fresh) if named_after_them else []
         wanted, named = set(bands), set(names)
         candidates = {
@@ -415,8 +414,7 @@ class StoryKeeper:
         written = {article["id"]: article for article in articles}
         if not written:
             return {}
-        signatures = _signatures(written)
-        bands = _bands(signatures)
+        signatures, bands = _signatures_and_bands(written)
         moved: dict[str, dict[str, Any]] = {}
         for _ in range(MAX_ATTEMPTS):
             moves = self._moves(written, signatures, bands)
@@ -551,16 +549,21 @@ def _order(version: Version) -> tuple[int, int]:
     return version.primary_term, version.seq_no
 
 
-def _signatures(articles: dict[str, dict[str, Any]]) -> dict[str, np.ndarray]:
+def _fingerprints(articles: dict[str, dict[str, Any]]) -> dict[str, Fingerprint]:
     return {
-        key: found.signature
+        key: found
         for key, article in articles.items()
         if (found := fingerprint(story_text(article))) is not None
     }
 
 
-def _bands(signatures: dict[str, np.ndarray]) -> list[str]:
-    return sorted({band for signature in signatures.values() for band in band_keys(signature)})
+def _signatures_and_bands(
+    articles: dict[str, dict[str, Any]],
+) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The articles' signatures by id, and all their bands."""
+    found = _fingerprints(articles)
+    bands = sorted({band for each in found.values() for band in each.bands})
+    return {key: each.signature for key, each in found.items()}, bands
 
 
 def operations_between(before: dict[str, ShardMark], after: dict[str, ShardMark]) -> int | None:
