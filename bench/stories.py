@@ -250,6 +250,13 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=4, help="ingest runs of each kind, alternating"
     )
+    parser.add_argument(
+        "--arrival",
+        choices=("shuffled", "published"),
+        default="shuffled",
+        help="copies arrive in random order (the target's set), or in order of publication "
+        "(no copy before its original, so no story is renamed: what the moves cost)",
+    )
     args = parser.parse_args()
     if not EVAL.exists():
         sys.exit(f"{EVAL} is absent: this benchmark needs the shared eval data (see its README)")
@@ -257,6 +264,8 @@ def main() -> None:
     docs = load_documents()
     story = true_stories(docs)
     articles = syndication_set(docs, args.copies, args.seed)
+    if args.arrival == "published":
+        articles.sort(key=lambda article: article["payload"]["published_at"])
     negatives = hard_negatives(docs, story)
     print(
         f"syndication set: {len(docs)} documents ({len(set(story.values()))} stories), "
