@@ -119,7 +119,7 @@ def _without_credits(text: str) -> str:
 def subjects(article: dict[str, Any]) -> frozenset[str]:
     """Whom and where an article is about: its people (folded names) and region codes."""
     people = (fold(str(person.get("name", ""))) for person in article.get("people") or ())
-    regions = (str(region.get("code", "")) for region in article.get("regions") or ())
+    regions = (str(region.get("code") or "") for region in article.get("regions") or ())
     return frozenset(key for key in (*people, *regions) if key)
 
 

@@ -71,6 +71,15 @@ def test_subjects_are_folded_people_and_region_codes():
     assert subjects({"people": [], "regions": []}) == frozenset()
 
 
+def test_places_without_a_code_are_no_shared_subject():
+    """Unresolved places are stored with code null: two articles that each name one have
+    nothing in common for it."""
+    left = subjects({"regions": [{"code": "UA"}, {"code": None}]})
+    right = subjects({"regions": [{"code": "PL"}, {"code": None}]})
+    assert left == {"UA"} and right == {"PL"}
+    assert not same_subjects(left, right)
+
+
 def test_copies_share_their_subjects_and_template_reports_of_other_events_do_not():
     original = frozenset({"AT", "GB-SCT", "AT-9", "toni polster"})
     copy_that_dropped_a_sentence = frozenset({"AT", "GB-SCT", "AT-9"})
