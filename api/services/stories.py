@@ -243,7 +243,8 @@ class Lookout:
 
 class StoryKeeper:
     """Joins articles to the stories of the articles they copy. One per process: it remembers
-    whether its last batch had the index to itself (see the module)."""
+    whether its last batch had the index to itself, and what it wrote since it last refreshed
+    (see the module)."""
 
     def __init__(self, index: ArticleIndex, similarity: float) -> None:
         self.index = index
