@@ -187,10 +187,6 @@ class StoryPlan:
     epoch: int | None
     moves: Moves = field(default_factory=dict)
 
-    @property
-    def searchable(self) -> bool:
-        return self.epoch is not None
-
 
 class Lookout:
     """The first half of a plan, started in threads so that it runs while the batch is being
