@@ -334,6 +334,16 @@ def test_an_unknown_job_is_404(jobs_client):
     assert jobs_client.delete(f"/jobs/{uuid.uuid4().hex}").status_code == 404
 
 
+def test_a_page_past_the_failures_is_empty_and_a_page_past_32_bits_is_422(jobs_client):
+    location = submit(jobs_client, [{"text": ""}])
+    job = wait_for(jobs_client, location)
+    assert job["failures"]["total"] == 1
+    past = jobs_client.get(f"{location}?page={2**31 - 1}")
+    assert past.status_code == 200 and past.get_json()["failures"]["items"] == []
+    huge = jobs_client.get(f"{location}?page={10**30}")
+    assert huge.status_code == 422 and "page" in huge.get_json()["errors"]
+
+
 def test_broker_down_at_post_time_is_503_with_retry_after(prefix, es):
     client = create_app(
         es_url=ES_URL, es_index_prefix=prefix, broker_url=closed_port_url().replace("http", "redis")
