@@ -1,10 +1,10 @@
-"""The README's curl tour still answers what it shows.
+"""The curl examples of the README and docs/api.md still answer what they show.
 
-Every command of the README's ```console blocks is run as written, in order, by bash from the
-repository root: `flask` commands with the test's own index prefix, `curl` commands against
-gunicorn serving that prefix (the README's `http://127.0.0.1:8000` replaced by its URL), with
-the real Elasticsearch node and NER server. Each printed output is compared with the one shown,
-by the rules of tests/support/readme_tour.py (a cut `…`, volatile ids and dates).
+Every command of a page's ```console blocks is run as written, in order, by bash from the
+repository root, on an index prefix of the page's own: `flask` commands with that prefix,
+`curl` commands against gunicorn serving it (the page's `http://127.0.0.1:8000` replaced by its
+URL), with the real Elasticsearch node and NER server. Each printed output is compared with the
+one shown, by the rules of tests/support/readme_tour.py (a cut `…`, volatile ids and dates).
 """
 
 from __future__ import annotations
@@ -25,18 +25,19 @@ from tests.support.readme_tour import (
     output_mismatches,
 )
 
-README = ROOT / "README.md"
+PAGES = ["README.md", "docs/api.md"]
 COMMANDS = ("curl ", "flask ")
 
 
-def test_the_readme_shows_a_tour_of_curl_examples():
-    examples = console_examples(README)
+@pytest.mark.parametrize("page", PAGES)
+def test_the_page_shows_a_walk_of_curl_examples_with_their_output(page):
+    examples = console_examples(ROOT / page)
     assert sum(example.command.startswith("curl ") for example in examples) >= 8
     for example in examples:
         assert example.command.startswith(COMMANDS), (
-            f"README.md:{example.line}: the tour runs only curl and flask commands"
+            f"{page}:{example.line}: the walk runs only curl and flask commands"
         )
-        assert example.shown, f"README.md:{example.line}: a command without its output"
+        assert example.shown, f"{page}:{example.line}: a command without its output"
 
 
 @pytest.fixture
@@ -45,7 +46,8 @@ def prefix(es, ner):
         yield name
 
 
-def test_every_console_example_of_the_readme_answers_what_it_shows(prefix):
+@pytest.mark.parametrize("page", PAGES)
+def test_every_console_example_of_the_page_answers_what_it_shows(page, prefix):
     environment = {
         **os.environ,
         "ES_URL": ES_URL,
@@ -56,7 +58,7 @@ def test_every_console_example_of_the_readme_answers_what_it_shows(prefix):
     }
     failures = []
     with gunicorn(ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, WEB_CONCURRENCY="1") as base_url:
-        for example in console_examples(README):
+        for example in console_examples(ROOT / page):
             result = subprocess.run(
                 ["bash", "-c", example.command.replace(README_URL, base_url)],
                 cwd=ROOT,
@@ -72,7 +74,7 @@ def test_every_console_example_of_the_readme_answers_what_it_shows(prefix):
             if result.returncode != 0:
                 problems.append(f"exit status {result.returncode}: {result.stderr[-500:]}")
             failures += [
-                f"README.md:{example.line} $ {example.command[:80]}\n    {problem}"
+                f"{page}:{example.line} $ {example.command[:80]}\n    {problem}"
                 for problem in problems
             ]
     assert not failures, "\n".join(failures)
