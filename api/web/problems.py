@@ -265,7 +265,7 @@ class ProblemApi(Api):
         plugins = [ProblemResponses(), ConditionalReads()]
         super().__init__(app, spec_kwargs={"extra_plugins": plugins})
 
-    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return handle_http_exception(error)
 
 
