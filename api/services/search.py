@@ -24,6 +24,7 @@ from marshmallow import fields
 from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
 from api.extraction.gazetteer import ancestors, region_records
+from api.extraction.identity import organization_lookup_keys, person_lookup_keys
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
 from api.store.index import ArticleIndex, StorySize
@@ -352,6 +353,10 @@ def lookup_keys(kind: str, value: str) -> tuple[str, ...]:
         return region_lookup_keys(value)
     if kind == "outlets":
         return tuple(dict.fromkeys([fold(value), fold(value).removeprefix("www.")]))
+    if kind == "people":
+        return person_lookup_keys(value)
+    if kind == "organizations":
+        return organization_lookup_keys(value)
     return (fold(value),)
 
 
