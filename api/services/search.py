@@ -25,6 +25,7 @@ from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
 from api.extraction.gazetteer import ancestors, region_records
 from api.extraction.identity import organization_lookup_keys, person_lookup_keys
+from api.services.people import PeopleDirectory
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
 from api.store.index import ArticleIndex, StorySize
@@ -117,6 +118,7 @@ class SearchService:
     def __init__(self, index: ArticleIndex, highlighting: queries.Highlighting) -> None:
         self.index = index
         self.highlighting = highlighting
+        self.people = PeopleDirectory(index)
 
     # --- GET /articles ---------------------------------------------------------------------
 
@@ -270,6 +272,8 @@ class SearchService:
         entity_type: str | None = None,
     ) -> list[dict[str, Any]]:
         """Entities by article count; `entity_type` picks authors of one type."""
+        if kind == "people":
+            return self.people.list(limit, prefix, contains)
         body = queries.entity_list_body(kind, limit, prefix, contains, entity_type)
         buckets = self.index.search(body)["aggregations"]["entities"]["buckets"]
         return [self._entity_item(kind, bucket) for bucket in buckets]
@@ -288,6 +292,8 @@ class SearchService:
 
     def entity_detail(self, kind: str, name: str) -> dict[str, Any]:
         """Everything known about one entity; NotFound when no article names it."""
+        if kind == "people":
+            return self.people.detail(name)
         keys = list(lookup_keys(kind, name))
         body = queries.entity_detail_body(kind, keys, co_size=10, latest=5)
         response = self.index.search(body)

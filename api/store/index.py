@@ -26,10 +26,12 @@ from elasticsearch import (
 
 from api.config import Settings
 from api.errors import Conflict
+from api.extraction import identity
 from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
     documents,
+    identity_queries,
     make_client,
     queries,
     server_version,
@@ -236,10 +238,11 @@ class ArticleIndex:
     ) -> Version:
         """Index one article under `condition` (op_type or the expected seq_no/primary_term)."""
         try:
+            canonical = self.canonical_names([article])
             response = self.client.index(
                 index=self.alias,
                 id=article["id"],
-                document=self._document(article, content_hash),
+                document=self._document(article, content_hash, canonical),
                 refresh=refresh,
                 **condition,
             )
@@ -274,6 +277,7 @@ class ArticleIndex:
         helper; every item that still fails is returned with its reason.
         """
         outcomes: list[BulkOutcome] = []
+        canonical = self.canonical_names([a["article"] for a in actions if "article" in a])
         bulk_actions = (
             {
                 "_op_type": action["op"],
@@ -283,7 +287,9 @@ class ArticleIndex:
                     if "document" in action
                     else {
                         "_id": action["article"]["id"],
-                        "_source": self._document(action["article"], action["content_hash"]),
+                        "_source": self._document(
+                            action["article"], action["content_hash"], canonical
+                        ),
                     }
                 ),
                 **(action["expected"].condition() if action.get("expected") else {}),
@@ -490,8 +496,29 @@ class ArticleIndex:
         finally:
             self.close_point_in_time(pit_id)
 
-    def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
-        document = documents.to_document(article)
+    def canonical_names(self, articles: list[dict[str, Any]]) -> dict[str, str]:
+        """The canonical name of each person these articles name: their most used spelling
+        among the stored articles and these (api.store.identity_queries.PersonEntry.name).
+        One aggregation, asked before a write, so that new articles carry it."""
+        ids = list(dict.fromkeys(i for article in articles for i in documents.person_ids(article)))
+        if not ids:
+            return {}
+        response = self.search(identity_queries.entries_body(ids))
+        entries = {e.id: e for e in identity_queries.parse_entries(response["aggregations"])}
+        for article in articles:
+            for person in article.get("people", []):
+                person_id = identity.person_id(person["name"])
+                if person_id:
+                    entry = entries.setdefault(
+                        person_id, identity_queries.PersonEntry(person_id, 0)
+                    )
+                    entry.count(person["name"], article.get("language"), 1)
+        return {entry.id: entry.name for entry in entries.values() if entry.spellings}
+
+    def _document(
+        self, article: dict[str, Any], content_hash: str, canonical: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        document = documents.to_document(article, canonical)
         document["content_hash"] = content_hash
         return document
 
