@@ -31,7 +31,7 @@ class AuthorQueryArgsSchema(EntityQueryArgsSchema):
 
 
 class SpellingSchema(Schema):
-    name = fields.String(required=True, metadata={"example": "Wolodymyr Selenskyj"})
+    name = fields.String(required=True, metadata={"example": "Wladimir Putin"})
     articles = fields.Integer(required=True)
     languages = fields.Dict(
         keys=fields.String(),

@@ -1,27 +1,29 @@
 """Who a name is: spelling keys and a stable id that survive transliteration and diacritics.
 
-A newspaper prints a foreign name the way its language transcribes it: "Khrushchev" (en),
-"Chruschtschow" (de), "Khrouchtchev" (fr), "Jrushchov" (es). Each spelling is read into a
-*reading*: a string of sound classes in which the conventions of the four languages meet:
+A newspaper prints a foreign name the way its language transcribes it: "Mikhail Gorbachev"
+(en), "Michail Gorbatschow" (de), "Mikhaïl Gorbatchev" (fr), "Mijaíl Gorbachov" (es). Each
+spelling is read into a *reading*, a string of sound classes where the conventions of the four
+languages meet:
 
 - accents go (fold), "al-"/"el-" articles go, "ibn"/"ben" inside a name read as "bin";
 - hushing sounds are one class S: sh, ch, sch, tch, tsch, shch, chtch, schtsch, zh;
-- the "kh" sound is one class J together with the glide: kh, Spanish j (word-initial), German
-  "chr"/"chl", and j, y or i before a vowel (Yulia, Julija, Ioulia; Aliyev, Alijew, Aliev);
-- w/v, ph/f, c/k/q/g (Kadhafi, Gaddafi), s/z/ts/tz, x/ks, qu/k, gu before e or i is g,
-  French "ou" is u, u before a vowel is v (Sinouar, Sinwar);
-- y or j that is not a glide is the vowel i (Volodymyr, Volodímir; Selenskyj, Zelensky);
+- the "kh" sound is one class J together with the glide: kh, a Spanish word-initial j before a
+  consonant, German "chr"/"chl", and j, y or i before a vowel (Yevgeny, Jewgeni; Fyodor,
+  Fjodor, Fiodor);
+- w/v, ph/f, c/k/q/g (Qalibaf, Ghalibaf), s/z/ts/tz, x/ks, qu/k, gu before e or i is g,
+  French "ou" is u, and u before a vowel is w (Ouattara, Wattara);
+- y or j that is not a glide is the vowel i (Dmitry, Dmitri; Andriy, Andrij);
 - a French final -e after -in/-an of a surname goes (Poutine, Salmane), so does a Spanish final
-  h (Nasralá), and y, j or i before an initial e (Yeltsin, Jelzin, Eltsine; Iermak);
+  h (Nasralá), and y, j or i before an initial e (Yeltsin, Jelzin, Eltsine);
 - the "-ev/-ov" after a hushing sound is one ending (Gorbachev, Gorbatschow, Gorbachov);
 - doubled consonants count once.
 
 Vowels other than y/j stay apart (a, e, i, o, u), and so does every final vowel, which is what
-keeps feminine surname forms (Zelenska, Nazarbayeva, Navalnaya) and different given names apart.
+keeps feminine surname forms (Navalny, Navalnaya) and different given names apart.
 German reads a lone "ch" as "kh" (Michail, Chamenei), English and French as a hushing sound:
-a name with such a "ch" has a second, German reading; French reads a j inside a word as "zh"
-(Prigojine), which gives a third. Two spellings name the same person when
-a reading of one equals a reading of the other. Every reading is a pure function of the written
+a name with such a "ch" has a second, German reading; French reads a j before a vowel inside a
+word as "zh" (Prigojine), which gives a third. Two spellings name the same person when a
+reading of one equals a reading of the other. Every reading is a pure function of the written
 name, so identities never depend on what else is stored.
 
 A person's id is derived from the first (general) reading of the full name.
@@ -38,11 +40,12 @@ from pathlib import Path
 
 from api.textnorm import fold
 
-KEY_PREFIX = "~"  # reading keys share the lookup-key field with folded names; this keeps them apart
+# Reading keys share the lookup-key field with folded names; the prefix keeps them apart.
+KEY_PREFIX = "~"
 _VOWELS = "aeiouy"
-# Arabic articles written before a name part: "al-Gaddafi", "el-Sisi", "ad-Din".
+# Arabic articles written before a name part: "al-Assad", "el-Sisi", "ad-Din".
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ed|as|ash|at|az|an|ar|ul)-(?=\w)")
-_STANDALONE_ARTICLES = frozenset({"al", "el"})  # "Muamar el Gadafi"; not first ("Al Gore")
+_STANDALONE_ARTICLES = frozenset({"al", "el"})  # "Bashar el Asad"; not first ("Al Gore")
 _SON_OF = frozenset({"ibn", "ben", "bin"})
 # Sound classes, longest spelling first. Order matters: "schtsch" before "sch" before "ch".
 _CLASSES: tuple[tuple[str, str], ...] = (
@@ -108,11 +111,11 @@ def _read_word(word: str, ch: str, j: str, last: bool) -> str:
     # Russian initial "e" (Yeltsin, Jelzin, Eltsine).
     word = re.sub(r"(?<=[aeiou])h$", "", word)
     word = re.sub(r"^[jyi](?=e)", "", word)
-    # "chr", "chl": the kh sound in every language (Chruschtschow, Christian).
+    # "chr", "chl": the kh sound in every language (Chrennikow, Christian).
     word = re.sub(r"^ch(?=[rl])", "J", word)
-    # Spanish writes the kh sound as a word-initial j before a consonant (Jrushchov).
+    # Spanish writes the kh sound as a word-initial j before a consonant (Jrénnikov).
     word = re.sub(r"^j(?=[^aeiouy])", "J", word)
-    # gu before e/i is a hard g (Sergueï, Serguéi); c before e/i/y is s, else k.
+    # gu before e/i is a hard g (Evgueni, Guillermo); c before e/i/y is s, else k.
     word = re.sub(r"gu(?=[eiy])", "g", word)
     for spelling, sound in _CLASSES:
         word = word.replace(spelling, sound)
@@ -130,7 +133,7 @@ def _read_word(word: str, ch: str, j: str, last: bool) -> str:
     word = re.sub(r"[yj]", "i", word)  # what is left of y/j is the vowel i
     # Russian ё after a hushing sound: -ev and -ov are one ending (Gorbachev, Gorbatschow).
     word = re.sub(r"S[eo](?=va?$)", "So", word)
-    word = re.sub(r"u(?=[aeio])", "v", word)  # Mouammar, Sinouar: u before a vowel is w
+    word = re.sub(r"u(?=[aeio])", "v", word)  # Ouattara, Samuel: u before a vowel is w
     word = re.sub(r"ii+", "i", word)
     return re.sub(r"([^aeiou])\1+", r"\1", word)
 
