@@ -24,7 +24,7 @@ from marshmallow import fields
 from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
 from api.extraction.gazetteer import ancestors, region_records
-from api.extraction.identity import organization_lookup_keys, person_lookup_keys
+from api.extraction.identity import organization, organization_lookup_keys, person_lookup_keys
 from api.services.people import PeopleDirectory
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
@@ -330,6 +330,8 @@ class SearchService:
     ) -> dict[str, Any] | None:
         """The bucket the name refers to: its name, code or domain, or a person's surname."""
         wanted = {fold(name)} | (set(region_lookup_keys(name)) if kind == "regions" else set())
+        if kind == "organizations" and (listed := organization(name)):
+            wanted.add(fold(listed.name))  # the entity of a listed organisation is its own name
         surname_matches = []
         for bucket in buckets:
             entity = parse_entity(bucket["key"])
