@@ -7,6 +7,7 @@ seen with their languages and article counts. Its canonical name is the most use
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from api.errors import NotFound
@@ -59,7 +60,16 @@ class PeopleDirectory:
             raise NotFound(f"No person {name!r} in any article.")
         detail = own.as_dict()
         spellings = {fold(s["name"]) for s in detail["spellings"]}
-        detail["aliases"] = [s["name"] for s in detail["spellings"] if s["name"] != own.name]
+        seen: Counter[str] = Counter()
+        for hit in response["hits"]["hits"]:
+            for person in hit["_source"].get("people", []):
+                if (person.get("identity") or {}).get("id") == own.id:
+                    seen.update(person.get("aliases", []))
+        # How the latest articles write the person, then the other spellings seen.
+        aliases = [alias for alias, _ in seen.most_common()]
+        detail["aliases"] = aliases + [
+            s["name"] for s in detail["spellings"] if s["name"] not in aliases
+        ]
         detail["co_mentioned"] = {
             "people": [
                 {"name": parse_entity(b["key"]).name, "articles": b["doc_count"]}

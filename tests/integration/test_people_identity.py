@@ -167,7 +167,7 @@ def test_person_detail_answers_the_same_entry_for_any_spelling(api, spelling):
     assert body["name"] == "Vladimir Putin" and body["articles"] == 2
     if expected:
         assert body["spellings"] == expected["spellings"]
-    assert body["aliases"] == ["Wladimir Putin"]
+    assert {"Vladimir Putin", "Wladimir Putin", "Putin"} <= set(body["aliases"])
     assert len(body["latest"]) == 2
 
 
