@@ -35,7 +35,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from api.textnorm import fold
@@ -100,6 +100,7 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=65_536)  # names repeat across articles and forms: read each word once
 def _read_word(word: str, ch: str, j: str, last: bool) -> str:
     word = re.sub(r"[^a-z]", "", word)
     if not word:
@@ -138,7 +139,8 @@ def _read_word(word: str, ch: str, j: str, last: bool) -> str:
     return re.sub(r"([^aeiou])\1+", r"\1", word)
 
 
-def readings(name: str) -> list[Reading]:
+@lru_cache(maxsize=65_536)
+def readings(name: str) -> tuple[Reading, ...]:
     """The readings of a name: the general one first, then the German and the French one
     where they differ."""
     parts = name_parts(name)
@@ -148,7 +150,7 @@ def readings(name: str) -> list[Reading]:
         tokens = tuple(t for t in words if t)
         if tokens and all(r.tokens != tokens for r in found):
             found.append(Reading(tokens))
-    return found
+    return tuple(found)
 
 
 def spelling_keys(name: str) -> list[str]:
