@@ -97,9 +97,10 @@ def top_ids_body(size: int) -> dict[str, Any]:
 
 
 def entries_body(ids: list[str]) -> dict[str, Any]:
-    """Article counts and spellings of these people."""
+    """Article counts and spellings of these people (only their articles are aggregated)."""
     include = "(" + "|".join(_literal(person_id) for person_id in ids) + ")\\|.*"
     return {
+        "query": {"terms": {PERSON_IDS: ids}},
         "size": 0,
         "track_total_hits": False,
         "aggs": {
