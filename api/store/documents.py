@@ -254,8 +254,6 @@ def to_document(article: dict[str, Any], canonical: dict[str, str] | None = None
         outlet_entities=[_entity(outlet["name"], outlet.get("domain"))] if outlet else [],
         region_entities=[_region_entity(region) for region in regions],
         **story_fields(article),
-        people=people,
-        organizations=organizations,
         person_ids=list(dict.fromkeys(p["identity"]["id"] for p in people if "identity" in p)),
         person_spellings=list(
             dict.fromkeys(
@@ -265,6 +263,9 @@ def to_document(article: dict[str, Any], canonical: dict[str, str] | None = None
             )
         ),
     )
+    for field, records in (("people", people), ("organizations", organizations)):
+        if field in article:
+            document[field] = records
     # Articles stored before stories existed (mapping v2) start as stories of their own;
     # `flask --app api restory` then joins them.
     if article.get("id"):

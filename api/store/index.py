@@ -573,6 +573,10 @@ class ArticleIndex:
         self, article: dict[str, Any], content_hash: str, canonical: dict[str, str] | None = None
     ) -> dict[str, Any]:
         document = documents.to_document(article, canonical)
+        # The caller answers with the article as stored: it gains the identities too.
+        for field in ("people", "organizations"):
+            if field in article:
+                article[field] = document[field]
         document["content_hash"] = content_hash
         return document
 

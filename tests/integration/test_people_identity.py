@@ -243,3 +243,19 @@ def test_identities_recompute_for_articles_stored_without_them(es: Elasticsearch
         assert entry["name"] == "Wladimir Putin" and entry["articles"] == 1
         person = api.get(f"/articles/{stored_id}").get_json()["people"][0]
         assert person["identity"]["id"] == identity.person_id("Vladimir Putin")
+
+
+def test_a_written_article_is_answered_with_its_identities(client):
+    article = {
+        "url": "https://answer.example/putin",
+        "language": "de",
+        "text": "Wladimir Putin sprach am Montag mit der Nato. Putin kündigte Gespräche an.",
+    }
+    created = client.post("/articles", json=article).get_json()
+    (putin,) = created["people"]
+    assert putin["identity"]["id"] == identity.person_id("Vladimir Putin")
+    assert {"name": "Nato", "mentions": 1, "identity": {"id": "nato", "name": "NATO"}} in created[
+        "organizations"
+    ]
+    stored = client.get(f"/articles/{created['id']}").get_json()
+    assert stored["people"] == created["people"]
