@@ -20,6 +20,8 @@ from api.textnorm import fold
 
 # People whose spelling might be the one asked for, looked at by /people/{spelling}.
 _DETAIL_CANDIDATES = 20
+# People whose spelling matches a prefix or part, counted in full for each entry asked.
+_CANDIDATES_PER_ENTRY = 3
 
 
 class PeopleDirectory:
@@ -37,7 +39,8 @@ class PeopleDirectory:
         if prefix or contains:
             body = identity_queries.matching_ids_body(prefix, contains)
             buckets = self.index.search(body)["aggregations"]["spellings"]["buckets"]
-            ids = identity_queries.ids_of_spellings(buckets)
+            # Ranked by their matching spellings' counts; a few more than asked, then by all.
+            ids = identity_queries.ids_of_spellings(buckets)[: limit * _CANDIDATES_PER_ENTRY]
         else:
             body = identity_queries.top_ids_body(limit)
             ids = [b["key"] for b in self.index.search(body)["aggregations"]["ids"]["buckets"]]
