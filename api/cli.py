@@ -1,5 +1,5 @@
-"""Command line: `flask --app api ingest [--async] PATH...`, `reindex`, `export` and
-`import FILE`."""
+"""Command line: `flask --app api ingest [--async] PATH...`, `reindex`, `restory`,
+`identities`, `export` and `import FILE`."""
 
 from __future__ import annotations
 
@@ -180,6 +180,19 @@ def reindex_command() -> None:
     click.echo(f"copied {copied} articles from {', '.join(current)} into {target}")
     if MAPPING_VERSION == STORIES_SINCE and any(name.endswith("-v2") for name in current):
         click.echo("articles from before stories are stories of their own: run `restory`")
+    click.echo("people carry their own spelling as canonical name until `identities` runs")
+
+
+@click.command("identities")
+@with_appcontext
+def identities_command() -> None:
+    """Recompute every article's person and organisation identities from the stored names
+    (after a change of the identity rules, or after `reindex` from mapping v3); no extraction."""
+    recount = article_index().recompute_identities()
+    click.echo(
+        f"{recount.rewritten} articles rewritten; {recount.skipped} left as they were "
+        "(written meanwhile, which computed their identities already)"
+    )
 
 
 @click.command("restory")
@@ -245,5 +258,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ingest_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(restory_command)
+    app.cli.add_command(identities_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)

@@ -270,11 +270,24 @@ class WriteArgsSchema(Schema):
     )
 
 
+class IdentitySchema(Schema):
+    id = fields.String(
+        required=True,
+        metadata={"description": "Stable: every spelling of the person has it", "example": "p-1"},
+    )
+    name = fields.String(
+        required=True, metadata={"description": "Canonical name", "example": "Vladimir Putin"}
+    )
+
+
 class PersonSchema(Schema):
     name = fields.String(required=True, metadata={"example": "Vladimir Putin"})
     aliases = fields.List(fields.String(), metadata={"example": ["Vladimir Putin", "Putin"]})
     mentions = fields.Integer(metadata={"example": 5})
     title = fields.String(allow_none=True, metadata={"example": "President"})
+    identity = fields.Nested(
+        IdentitySchema, metadata={"description": "Who the person is, whatever the spelling"}
+    )
 
 
 class RegionSchema(Schema):
@@ -294,6 +307,10 @@ class RegionSchema(Schema):
 class OrganizationSchema(Schema):
     name = fields.String(required=True, metadata={"example": "NATO"})
     mentions = fields.Integer(metadata={"example": 2})
+    identity = fields.Nested(
+        IdentitySchema,
+        metadata={"description": "Listed international organisations: one id in every language"},
+    )
 
 
 class OutletSchema(Schema):

@@ -30,8 +30,26 @@ class AuthorQueryArgsSchema(EntityQueryArgsSchema):
     )
 
 
+class SpellingSchema(Schema):
+    name = fields.String(required=True, metadata={"example": "Wladimir Putin"})
+    articles = fields.Integer(required=True)
+    languages = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Articles per language", "example": {"de": 3}},
+    )
+
+
 class EntitySchema(Schema):
-    name = fields.String(required=True, metadata={"example": "Volodymyr Zelensky"})
+    name = fields.String(
+        required=True,
+        metadata={"example": "Volodymyr Zelensky", "description": "People: the canonical name"},
+    )
+    id = fields.String(metadata={"description": "People: the person's stable id"})
+    spellings = fields.List(
+        fields.Nested(SpellingSchema),
+        metadata={"description": "People: every spelling seen, with languages and counts"},
+    )
     articles = fields.Integer(required=True, metadata={"description": "Articles naming it"})
     code = fields.String(allow_none=True, metadata={"description": "Regions only"})
     type = fields.String(

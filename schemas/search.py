@@ -174,6 +174,7 @@ class ArticleSummarySchema(Schema):
 
 class FacetValueSchema(Schema):
     value = fields.String(required=True)
+    id = fields.String(metadata={"description": "People: the person's stable id"})
     count = fields.Integer(required=True)
     stories = fields.Integer(metadata={"description": "Distinct stories; with collapse=story"})
     code = fields.String(allow_none=True, metadata={"description": "Regions only"})

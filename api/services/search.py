@@ -24,6 +24,8 @@ from marshmallow import fields
 from api.entities import ENTITY_KINDS, KINDS_BY_NAME
 from api.errors import InvalidCursor, NotFound, PageTooDeep
 from api.extraction.gazetteer import ancestors, region_records
+from api.extraction.identity import organization, organization_lookup_keys, person_lookup_keys
+from api.services.people import PeopleDirectory
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
 from api.store.documents import parse_entity, region_entity_fields
 from api.store.index import ArticleIndex, StorySize
@@ -116,6 +118,7 @@ class SearchService:
     def __init__(self, index: ArticleIndex, highlighting: queries.Highlighting) -> None:
         self.index = index
         self.highlighting = highlighting
+        self.people = PeopleDirectory(index)
 
     # --- GET /articles ---------------------------------------------------------------------
 
@@ -269,6 +272,8 @@ class SearchService:
         entity_type: str | None = None,
     ) -> list[dict[str, Any]]:
         """Entities by article count; `entity_type` picks authors of one type."""
+        if kind == "people":
+            return self.people.list(limit, prefix, contains)
         body = queries.entity_list_body(kind, limit, prefix, contains, entity_type)
         buckets = self.index.search(body)["aggregations"]["entities"]["buckets"]
         return [self._entity_item(kind, bucket) for bucket in buckets]
@@ -287,6 +292,8 @@ class SearchService:
 
     def entity_detail(self, kind: str, name: str) -> dict[str, Any]:
         """Everything known about one entity; NotFound when no article names it."""
+        if kind == "people":
+            return self.people.detail(name)
         keys = list(lookup_keys(kind, name))
         body = queries.entity_detail_body(kind, keys, co_size=10, latest=5)
         response = self.index.search(body)
@@ -323,6 +330,8 @@ class SearchService:
     ) -> dict[str, Any] | None:
         """The bucket the name refers to: its name, code or domain, or a person's surname."""
         wanted = {fold(name)} | (set(region_lookup_keys(name)) if kind == "regions" else set())
+        if kind == "organizations" and (listed := organization(name)):
+            wanted.add(fold(listed.name))  # the entity of a listed organisation is its own name
         surname_matches = []
         for bucket in buckets:
             entity = parse_entity(bucket["key"])
@@ -352,6 +361,10 @@ def lookup_keys(kind: str, value: str) -> tuple[str, ...]:
         return region_lookup_keys(value)
     if kind == "outlets":
         return tuple(dict.fromkeys([fold(value), fold(value).removeprefix("www.")]))
+    if kind == "people":
+        return person_lookup_keys(value)
+    if kind == "organizations":
+        return organization_lookup_keys(value)
     return (fold(value),)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.entities import ENTITY_KINDS
+from api.extraction import identity
 from api.extraction.fingerprint import fingerprint, story_text
 from api.textnorm import fold
 
@@ -33,6 +34,10 @@ DERIVED_FIELDS = (
     "story_signature",
     "text_key",
     *ENTITY_FIELDS.values(),
+    # Identities (api.extraction.identity): one person id, and one
+    # "id|folded spelling|language|Spelling" string, per person of the article.
+    "person_ids",
+    "person_spellings",
 )
 
 
@@ -74,9 +79,44 @@ def region_entity_fields(entity: Entity) -> dict[str, Any]:
 
 
 def person_keys(person: dict[str, Any]) -> list[str]:
-    words = person["name"].split()
-    surname = words[-1] if words else person["name"]
-    return _keys([person["name"], surname, *person.get("aliases", [])])
+    """The folded name, surname and aliases, and the spelling keys of each (any spelling of
+    the person in another language's convention finds it)."""
+    forms = [person["name"], identity.surname(person["name"]), *person.get("aliases", [])]
+    return _keys(forms) + list(
+        dict.fromkeys(key for form in forms for key in identity.spelling_keys(form))
+    )
+
+
+def person_identity(person: dict[str, Any], canonical: dict[str, str]) -> dict[str, str] | None:
+    """A person's stable id and canonical name (the most used spelling in `canonical`, else
+    this one); None for a name without letters."""
+    person_id = identity.person_id(person["name"])
+    if person_id is None:
+        return None
+    return {"id": person_id, "name": canonical.get(person_id, person["name"])}
+
+
+def person_spelling(person_id: str, name: str, language: str | None) -> str:
+    return SEPARATOR.join([person_id, fold(_clean(name)), language or "", _clean(name)])
+
+
+def organization_record(org: dict[str, Any]) -> dict[str, Any]:
+    """An organisation as the article writes it, with the listed organisation it is, if any."""
+    listed = identity.organization(org["name"])
+    record = {key: value for key, value in org.items() if key != "identity"}
+    if listed:
+        record["identity"] = {"id": listed.id, "name": listed.name}
+    return record
+
+
+def organization_keys(org: dict[str, Any]) -> list[str]:
+    key = identity.organization_key(org["name"])
+    return _keys([org["name"]]) + ([key] if key else [])
+
+
+def _organization_entity(org: dict[str, Any]) -> str:
+    """A listed organisation is one entity whatever the article calls it."""
+    return _entity(org["identity"]["name"] if org.get("identity") else org["name"])
 
 
 def outlet_keys(outlet: dict[str, Any] | None) -> list[str]:
@@ -165,10 +205,33 @@ def in_story(source: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
     return {**source, "story": story, **folded_fields(source)}
 
 
-def to_document(article: dict[str, Any]) -> dict[str, Any]:
+def with_identities(
+    people: list[dict[str, Any]], canonical: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The article's people, each with its identity (computed again from the name)."""
+    records = []
+    for person in people:
+        record = {key: value for key, value in person.items() if key != "identity"}
+        found = person_identity(record, canonical or {})
+        if found:
+            record["identity"] = found
+        records.append(record)
+    return records
+
+
+def person_ids(article: dict[str, Any]) -> list[str]:
+    return [
+        found
+        for person in article.get("people", [])
+        if (found := identity.person_id(person["name"]))
+    ]
+
+
+def to_document(article: dict[str, Any], canonical: dict[str, str] | None = None) -> dict[str, Any]:
+    """The stored document; `canonical` names people by id (ArticleIndex.canonical_names)."""
     regions = article.get("regions", [])
-    people = article.get("people", [])
-    organizations = article.get("organizations", [])
+    people = with_identities(article.get("people", []), canonical)
+    organizations = [organization_record(org) for org in article.get("organizations", [])]
     authors = credits(article)
     outlet = article.get("outlet")
     document = dict(article)
@@ -178,18 +241,31 @@ def to_document(article: dict[str, Any]) -> dict[str, Any]:
         person_keys=_keys(key for person in people for key in person_keys(person)),
         author_keys=_keys(author["name"] for author in authors),
         outlet_keys=outlet_keys(outlet),
-        organization_keys=_keys(org["name"] for org in organizations),
+        organization_keys=_keys(key for org in organizations for key in organization_keys(org)),
         region_keys=_keys(key for region in regions for key in region_keys(region)),
         focus_region_keys=_keys(
             key for region in regions if region.get("focus") for key in region_keys(region)
         ),
         people_entities=[_entity(person["name"]) for person in people],
         author_entities=[_entity(author["name"], author["type"]) for author in authors],
-        organization_entities=[_entity(org["name"]) for org in organizations],
+        organization_entities=list(
+            dict.fromkeys(_organization_entity(org) for org in organizations)
+        ),
         outlet_entities=[_entity(outlet["name"], outlet.get("domain"))] if outlet else [],
         region_entities=[_region_entity(region) for region in regions],
         **story_fields(article),
+        person_ids=list(dict.fromkeys(p["identity"]["id"] for p in people if "identity" in p)),
+        person_spellings=list(
+            dict.fromkeys(
+                person_spelling(p["identity"]["id"], p["name"], article.get("language"))
+                for p in people
+                if "identity" in p
+            )
+        ),
     )
+    for field, records in (("people", people), ("organizations", organizations)):
+        if field in article:
+            document[field] = records
     # Articles stored before stories existed (mapping v2) start as stories of their own;
     # `flask --app api restory` then joins them.
     if article.get("id"):

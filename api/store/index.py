@@ -8,6 +8,7 @@ swapping the alias atomically.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,10 +27,12 @@ from elasticsearch import (
 
 from api.config import Settings
 from api.errors import Conflict
+from api.extraction import identity
 from api.store import (
     PointInTimeExpired,
     SearchAfterRejected,
     documents,
+    identity_queries,
     make_client,
     queries,
     server_version,
@@ -236,10 +239,11 @@ class ArticleIndex:
     ) -> Version:
         """Index one article under `condition` (op_type or the expected seq_no/primary_term)."""
         try:
+            canonical = self.canonical_names([article])
             response = self.client.index(
                 index=self.alias,
                 id=article["id"],
-                document=self._document(article, content_hash),
+                document=self._document(article, content_hash, canonical),
                 refresh=refresh,
                 **condition,
             )
@@ -274,6 +278,7 @@ class ArticleIndex:
         helper; every item that still fails is returned with its reason.
         """
         outcomes: list[BulkOutcome] = []
+        canonical = self.canonical_names([a["article"] for a in actions if "article" in a])
         bulk_actions = (
             {
                 "_op_type": action["op"],
@@ -283,7 +288,9 @@ class ArticleIndex:
                     if "document" in action
                     else {
                         "_id": action["article"]["id"],
-                        "_source": self._document(action["article"], action["content_hash"]),
+                        "_source": self._document(
+                            action["article"], action["content_hash"], canonical
+                        ),
                     }
                 ),
                 **(action["expected"].condition() if action.get("expected") else {}),
@@ -490,8 +497,86 @@ class ArticleIndex:
         finally:
             self.close_point_in_time(pit_id)
 
-    def _document(self, article: dict[str, Any], content_hash: str) -> dict[str, Any]:
-        document = documents.to_document(article)
+    def canonical_names(
+        self, articles: list[dict[str, Any]], stored: bool = False
+    ) -> dict[str, str]:
+        """The canonical name of each person these articles name: their most used spelling
+        among the stored articles and these, unless they are `stored` already
+        (api.store.identity_queries.PersonEntry.name). One aggregation, asked before a write,
+        so that new articles carry it."""
+        ids = list(dict.fromkeys(i for article in articles for i in documents.person_ids(article)))
+        if not ids:
+            return {}
+        response = self.search(identity_queries.entries_body(ids))
+        entries = {e.id: e for e in identity_queries.parse_entries(response["aggregations"])}
+        for article in [] if stored else articles:
+            for person in article.get("people", []):
+                person_id = identity.person_id(person["name"])
+                if person_id:
+                    entry = entries.setdefault(
+                        person_id, identity_queries.PersonEntry(person_id, 0)
+                    )
+                    entry.count(person["name"], article.get("language"), 1)
+        return {entry.id: entry.name for entry in entries.values() if entry.spellings}
+
+    def recompute_identities(self, batch: int = 500) -> IdentityRecount:
+        """Compute every article's person and organisation identities again from the stored
+        names (after a change of the rules in api.extraction.identity; no re-extraction).
+
+        Two passes: the first writes the new ids and spellings, the second the canonical names
+        that the first pass's spellings give. Each write is conditional on the version read, so
+        an article written meanwhile (which got its identities from its own write) is left.
+        """
+        self.refresh()
+        rewritten, skipped = self._rewrite_identities(batch, canonical=False)
+        self.refresh()
+        self._rewrite_identities(batch, canonical=True)
+        self.refresh()
+        return IdentityRecount(rewritten, skipped)
+
+    def _rewrite_identities(self, batch: int, canonical: bool) -> tuple[int, int]:
+        hits = helpers.scan(
+            self.client,
+            index=self.alias,
+            query={"query": {"match_all": {}}, "seq_no_primary_term": True},
+            size=batch,
+        )
+        written = skipped = 0
+        page: list[Any] = []
+        for hit in itertools.chain(hits, [None]):
+            if hit is not None:
+                page.append(hit)
+                if len(page) < batch:
+                    continue
+            if not page:
+                break
+            sources = [strip_internal(h["_source"]) for h in page]
+            names = self.canonical_names(sources, stored=True) if canonical else {}
+            actions = (
+                {
+                    "_op_type": "index",
+                    "_index": h["_index"],
+                    "_id": h["_id"],
+                    "if_seq_no": h["_seq_no"],
+                    "if_primary_term": h["_primary_term"],
+                    "_source": self._document(source, h["_source"].get("content_hash", ""), names),
+                }
+                for h, source in zip(page, sources, strict=True)
+            )
+            for ok, _ in helpers.streaming_bulk(self.client, actions, raise_on_error=False):
+                written += ok
+                skipped += not ok
+            page = []
+        return written, skipped
+
+    def _document(
+        self, article: dict[str, Any], content_hash: str, canonical: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        document = documents.to_document(article, canonical)
+        # The caller answers with the article as stored: it gains the identities too.
+        for field in ("people", "organizations"):
+            if field in article:
+                article[field] = document[field]
         document["content_hash"] = content_hash
         return document
 
@@ -549,6 +634,12 @@ class ArticleIndex:
                 self.client.indices.delete(index=target, ignore_unavailable=True)
         except (ApiError, TransportError) as error:
             log.error("could not delete the half-built index %s: %s", target, error)
+
+
+@dataclass(frozen=True)
+class IdentityRecount:
+    rewritten: int
+    skipped: int  # written meanwhile, or refused by the node
 
 
 def _quote(name: str) -> str:

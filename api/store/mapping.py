@@ -18,11 +18,23 @@ from api.store.documents import FOCUS_REGION_KEYS
 
 # v2: authors are {name, type} objects (schema.org Person or Organization), not strings.
 # v3: stories (story id, LSH bands, MinHash signature) and the folded-text key of exact copies.
-MAPPING_VERSION = 3
+# v4 (issue #25): person and organisation identities, see IDENTITY_PROPERTIES.
+MAPPING_VERSION = 4
 STORIES_SINCE = 3
 
 _KEYWORD = {"type": "keyword"}
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
+
+_IDENTITY = {"properties": {"id": _KEYWORD, "name": _KEYWORD}}
+# --- v4, issue #25: identities (api.extraction.identity) -------------------------------------
+# Each person and listed organisation of an article carries {id, name}; the person's id and
+# "id|folded spelling|language|Spelling" once per person make /people one entry per person
+# (terms aggregations); the spelling keys themselves share `person_keys` with folded names.
+IDENTITY_PROPERTIES: dict[str, Any] = {
+    "person_ids": _KEYWORD,
+    "person_spellings": _KEYWORD,
+}
+# --- end of the issue #25 block ---------------------------------------------------------------
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -52,6 +64,7 @@ MAPPING: dict[str, Any] = {
                 "aliases": _STORED_ONLY_KEYWORD,
                 "mentions": {"type": "integer", "index": False},
                 "title": _STORED_ONLY_KEYWORD,
+                "identity": _IDENTITY,  # v4, issue #25
             }
         },
         "regions": {
@@ -70,6 +83,7 @@ MAPPING: dict[str, Any] = {
             "properties": {
                 "name": _KEYWORD,
                 "mentions": {"type": "integer", "index": False},
+                "identity": _IDENTITY,  # v4, issue #25
             }
         },
         "provenance": {"type": "object", "enabled": False},
@@ -88,6 +102,7 @@ MAPPING: dict[str, Any] = {
         # "folded name|...|Display" per entity: one terms aggregation yields a facet or an
         # entity list with counts, and an `include` regex on the folded head does autocomplete.
         **{kind.entity_field: _KEYWORD for kind in ENTITY_KINDS},
+        **IDENTITY_PROPERTIES,
     },
 }
 

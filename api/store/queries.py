@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from api.store import identity_queries
 from api.store.documents import (
     DERIVED_FIELDS,
     ENTITY_FIELDS,
@@ -136,10 +137,12 @@ def facet_aggregations(
                     "min_doc_count": 1,
                 }
             }
+        elif name == "people":  # one bucket per person, whatever the spelling (issue #25)
+            aggregations[name] = identity_queries.people_facet(size)
         else:
             aggregations[name] = {"terms": {"field": _FACET_FIELDS[name], "size": size}}
         if count_stories:
-            aggregations[name]["aggs"] = {"stories": _STORY_COUNT}
+            aggregations[name].setdefault("aggs", {})["stories"] = _STORY_COUNT
     return aggregations
 
 
@@ -212,6 +215,8 @@ def parse_facets(aggregations: dict[str, Any]) -> dict[str, list[dict[str, Any]]
             facets[name] = [
                 {**_author_facet(bucket["key"]), "count": bucket["doc_count"]} for bucket in buckets
             ]
+        elif name == "people":
+            facets[name] = identity_queries.parse_people_facet(buckets)
         else:
             facets[name] = [
                 {"value": parse_entity(bucket["key"]).name, "count": bucket["doc_count"]}

@@ -371,7 +371,7 @@ def test_invalid_parameters_are_422_naming_the_parameter(search, query, paramete
 
 def test_people_by_article_count(search):
     people = search.get("/people").get_json()
-    assert people[0] == {"name": "Ivo Petrov", "articles": 18}
+    assert (people[0]["name"], people[0]["articles"]) == ("Ivo Petrov", 18)
     counts = {person["name"]: person["articles"] for person in people}
     assert counts["Vladimir Putin"] == 3
     assert search.get("/people?limit=2").get_json()[1]["articles"] <= 18

@@ -85,24 +85,53 @@ def test_highlights_only_with_a_query_and_with_the_configured_tags():
     assert highlight["encoder"] == "html"
 
 
-def test_facets_aggregate_entity_strings_and_dates():
+def test_facets_aggregate_entity_strings_person_ids_and_dates():
     body = queries.search_body(
-        spec(facets=("people", "published_at"), facet_size=3, interval="week")
+        spec(facets=("organizations", "people", "published_at"), facet_size=3, interval="week")
     )
-    assert body["aggs"]["people"] == {"terms": {"field": "people_entities", "size": 3}}
+    assert body["aggs"]["organizations"] == {"terms": {"field": "organization_entities", "size": 3}}
+    # A person is one bucket whatever the spellings; one article names it.
+    assert body["aggs"]["people"]["terms"] == {"field": "person_ids", "size": 3}
+    assert body["aggs"]["people"]["aggs"]["person"]["top_hits"]["size"] == 1
     histogram = body["aggs"]["published_at"]["date_histogram"]
     assert histogram["calendar_interval"] == "week" and histogram["min_doc_count"] == 1
 
 
 def test_facet_buckets_are_parsed_by_kind():
     aggregations = {
-        "people": {"buckets": [{"key": "ana ruiz|Ana Ruiz", "doc_count": 2}]},
+        "organizations": {"buckets": [{"key": "nato|NATO", "doc_count": 2}]},
+        "people": {
+            "buckets": [
+                {
+                    "key": "p-1",
+                    "doc_count": 2,
+                    "person": {
+                        "hits": {
+                            "hits": [
+                                {
+                                    "_source": {
+                                        "people": [
+                                            {"name": "Bo", "identity": {"id": "p-2", "name": "Bo"}},
+                                            {
+                                                "name": "Ana Ruíz",
+                                                "identity": {"id": "p-1", "name": "Ana Ruiz"},
+                                            },
+                                        ]
+                                    }
+                                }
+                            ]
+                        }
+                    },
+                }
+            ]
+        },
         "authors": {"buckets": [{"key": "dpa|organization|dpa", "doc_count": 1}]},
         "regions": {"buckets": [{"key": "bavaria|DE-BY|admin1|DE|DE|Bavaria", "doc_count": 4}]},
         "published_at": {"buckets": [{"key_as_string": "2025-01-01", "doc_count": 5}]},
     }
     assert queries.parse_facets(aggregations) == {
-        "people": [{"value": "Ana Ruiz", "count": 2}],
+        "organizations": [{"value": "NATO", "count": 2}],
+        "people": [{"value": "Ana Ruiz", "id": "p-1", "count": 2}],
         "authors": [{"value": "dpa", "type": "organization", "count": 1}],
         "regions": [{"value": "Bavaria", "code": "DE-BY", "type": "admin1", "count": 4}],
         "published_at": [{"value": "2025-01-01", "count": 5}],
