@@ -108,8 +108,10 @@ def document_cross_field_rules(api: Api) -> None:
 
 
 def _ensure_index(index: ArticleIndex) -> None:
-    """Create the index at start-up when the node answers; /ready and writes retry later."""
+    """Create the index at start-up when the node answers; /ready and writes retry later.
+    A node that answers but lacks the index's analysis stops the start (MissingAnalysis)."""
     try:
+        index.check_analysis()
         index.ensure()
     except BACKEND_ERRORS as error:
         log.warning("could not ensure the articles index at start-up: %s", type(error).__name__)
