@@ -206,11 +206,11 @@ def api_hits(data: dict[str, Any]) -> dict[str, list[list[str]]]:
                     "title": document.get("title") or document["text"].split("\n", 1)[0][:300],
                     "text": document["text"],
                     "language": lang,
-                    "outlet": {"name": outlet},
+                    "outlet": outlet,
                 }
                 for document in documents[start : start + 50]
             ]
-            reply = client.post("/articles/batch?refresh=wait_for", json=batch)
+            reply = client.post("/articles/batch?refresh=wait_for", json={"articles": batch})
             assert reply.status_code in (200, 207), reply.get_data(as_text=True)[:500]
             for document, item in zip(
                 documents[start : start + 50], reply.json["items"], strict=True

@@ -125,11 +125,11 @@ class ArticleIndex:
 
     # --- lifecycle -------------------------------------------------------------------------
 
-    def check_analysis(self) -> None:
+    def check_analysis(self, analysis: dict[str, Any] = ANALYSIS) -> None:
         """Raise MissingAnalysis unless the node knows every analyzer of the mapping: tried
         through the analyze API with each analyzer's chain, which needs no index."""
-        for name, analyzer in ANALYSIS["analyzer"].items():
-            chain = [ANALYSIS["filter"].get(step, step) for step in analyzer["filter"]]
+        for name, analyzer in analysis["analyzer"].items():
+            chain = [analysis["filter"].get(step, step) for step in analyzer["filter"]]
             try:
                 self.client.indices.analyze(tokenizer=analyzer["tokenizer"], filter=chain, text="")
             except ApiError as error:
