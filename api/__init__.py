@@ -15,12 +15,13 @@ from flask_cors import CORS
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
-from api import cli
+from api import cli, textanalysis
 from api.broker import JobBroker, make_celery
 from api.config import Settings, load_settings
 from api.extraction.corenlp import engine_for
 from api.store import BACKEND_ERRORS, make_client
 from api.store.index import ArticleIndex
+from api.store.languages import LEMMATIZED_LANGUAGES
 from api.web import auth, caching, limits, memory, metrics, observability, problems
 from api.web.jsonio import OrjsonProvider
 from api.web.problems import ProblemApi
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         expose_headers=["Location", "ETag", "Retry-After", "X-Request-ID"],
     )
 
+    textanalysis.preload(LEMMATIZED_LANGUAGES)
     index = ArticleIndex(make_client(settings), settings)
     app.extensions["article_index"] = index
     app.extensions["ner_engine"] = engine_for(settings)
@@ -108,8 +110,10 @@ def document_cross_field_rules(api: Api) -> None:
 
 
 def _ensure_index(index: ArticleIndex) -> None:
-    """Create the index at start-up when the node answers; /ready and writes retry later."""
+    """Create the index at start-up when the node answers; /ready and writes retry later.
+    A node that answers but lacks the index's analysis stops the start (MissingAnalysis)."""
     try:
+        index.check_analysis()
         index.ensure()
     except BACKEND_ERRORS as error:
         log.warning("could not ensure the articles index at start-up: %s", type(error).__name__)

@@ -188,15 +188,18 @@ class DirectRunner:
     def __init__(self, alias: str) -> None:
         from api.extraction.gazetteer import region_records
         from api.services.search import SearchService
+        from api.store.languages import LEMMATIZED_LANGUAGES
         from api.store.queries import Highlighting
+        from api.textanalysis import preload
         from schemas.search import ArticleQueryArgsSchema
 
         highlighting = Highlighting("<mark>", "</mark>")
         self.search_service = SearchService(DirectIndex(alias), highlighting)  # type: ignore[arg-type]
         self.schema = ArticleQueryArgsSchema()
-        # The gazetteer loads on first use: here, not in the measured window (the service
-        # loads it before forking its workers).
+        # The gazetteer and the lemmatizer's dictionaries load on first use: here, not in the
+        # measured window (the service loads them before forking its workers).
         region_records("Ukraine")
+        preload(LEMMATIZED_LANGUAGES)
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
         loaded = self.schema.load(args)

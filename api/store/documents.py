@@ -19,6 +19,8 @@ from typing import Any
 from api.entities import ENTITY_KINDS
 from api.extraction import identity
 from api.extraction.fingerprint import fingerprint, story_text
+from api.store.languages import LANGUAGE_FIELD_NAMES, LEMMATIZED_LANGUAGES, language_field
+from api.textanalysis import lemmatize
 from api.textnorm import fold
 
 SEPARATOR = "|"
@@ -38,6 +40,7 @@ DERIVED_FIELDS = (
     # "id|folded spelling|language|Spelling" string, per person of the article.
     "person_ids",
     "person_spellings",
+    *LANGUAGE_FIELD_NAMES,
 )
 
 
@@ -199,10 +202,37 @@ def folded_fields(article: dict[str, Any]) -> dict[str, str]:
     }
 
 
+# --- v4, issue #24: language-aware full text ----------------------------------------------------
+
+
+def language_fields(article: dict[str, Any]) -> dict[str, str]:
+    """The title and text in the fields of the article's language (see api.store.mapping):
+    as written, and for the lemmatized languages also as lemmas. None for other languages."""
+    language = (article.get("language") or "").lower()
+    title, text = article.get("title") or "", article.get("text") or ""
+    fields: dict[str, str] = {}
+    if language_field("title", language) not in LANGUAGE_FIELD_NAMES:
+        return fields
+    fields[language_field("title", language)] = title
+    fields[language_field("text", language)] = text
+    if language in LEMMATIZED_LANGUAGES:
+        fields[language_field("title", language, lemmas=True)] = lemmatize(title, language)
+        fields[language_field("text", language, lemmas=True)] = lemmatize(text, language)
+    return fields
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+def searched_fields(article: dict[str, Any]) -> dict[str, str]:
+    """Every field that exists only to be searched (kept out of _source by the mapping)."""
+    return {**folded_fields(article), **language_fields(article)}
+
+
 def in_story(source: dict[str, Any], story: dict[str, Any]) -> dict[str, Any]:
     """A stored document (its _source) moved to another story: the fields the mapping keeps
     out of _source computed again, every other field as stored."""
-    return {**source, "story": story, **folded_fields(source)}
+    return {**source, "story": story, **searched_fields(source)}
 
 
 def with_identities(
@@ -237,7 +267,7 @@ def to_document(article: dict[str, Any], canonical: dict[str, str] | None = None
     document = dict(article)
     document.update(
         authors=authors,
-        **folded_fields(article),
+        **searched_fields(article),
         person_keys=_keys(key for person in people for key in person_keys(person)),
         author_keys=_keys(author["name"] for author in authors),
         outlet_keys=outlet_keys(outlet),

@@ -37,7 +37,7 @@ from api.store import (
     queries,
     server_version,
 )
-from api.store.mapping import MAPPING, MAPPING_VERSION, index_settings
+from api.store.mapping import ANALYSIS, MAPPING, MAPPING_VERSION, index_settings
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,11 @@ class Version:
     def condition(self) -> dict[str, int]:
         """The parameters that make a write apply only to this version."""
         return {"if_seq_no": self.seq_no, "if_primary_term": self.primary_term}
+
+
+class MissingAnalysis(RuntimeError):
+    """The cluster lacks analysis the articles index needs: stop at start-up, rather than
+    create an index that cannot be, or leave one red that cannot open."""
 
 
 @dataclass(frozen=True)
@@ -123,10 +128,29 @@ class ArticleIndex:
 
     # --- lifecycle -------------------------------------------------------------------------
 
+    def check_analysis(self, analysis: dict[str, Any] = ANALYSIS) -> None:
+        """Raise MissingAnalysis unless the node knows every analyzer of the mapping: tried
+        through the analyze API with each analyzer's chain, which needs no index."""
+        for name, analyzer in analysis["analyzer"].items():
+            chain = [analysis["filter"].get(step, step) for step in analyzer["filter"]]
+            try:
+                self.client.indices.analyze(tokenizer=analyzer["tokenizer"], filter=chain, text="")
+            except ApiError as error:
+                if error.meta.status != 400:
+                    raise
+                raise MissingAnalysis(
+                    f"Elasticsearch lacks analysis that the articles index (mapping v"
+                    f"{MAPPING_VERSION}, analyzer {name}) needs: {_reason(error)}. A full "
+                    "distribution or a hosted cluster has it built in; the local integ-test "
+                    "node gets it from the project's analysis plugin, which "
+                    "`scripts/elasticsearch start` builds and installs (docs/search.md)."
+                ) from None
+
     def ensure(self) -> bool:
         """Create the current concrete index and point the alias at it, unless the alias exists."""
         if self.client.indices.exists_alias(name=self.alias):
             return False
+        self.check_analysis()
         try:
             self.client.indices.create(
                 index=self.concrete_name(),
@@ -590,6 +614,7 @@ class ArticleIndex:
         """
         target = self.concrete_name(version)
         old_indices = self.concrete_indices()
+        self.check_analysis()
         self.refresh()  # the copy must see every write acknowledged so far
         self.client.indices.create(
             index=target,
@@ -640,6 +665,12 @@ class ArticleIndex:
 class IdentityRecount:
     rewritten: int
     skipped: int  # written meanwhile, or refused by the node
+
+
+def _reason(error: ApiError) -> str:
+    """Elasticsearch's own words for a rejected request."""
+    info = error.info if isinstance(error.info, dict) else {}
+    return str(info.get("error", {}).get("reason") or error.message)
 
 
 def _quote(name: str) -> str:

@@ -15,14 +15,100 @@ from typing import Any
 
 from api.entities import ENTITY_KINDS
 from api.store.documents import FOCUS_REGION_KEYS
+from api.store.languages import LANGUAGES, LEMMATIZED_LANGUAGES, PARTS, language_field
 
 # v2: authors are {name, type} objects (schema.org Person or Organization), not strings.
 # v3: stories (story id, LSH bands, MinHash signature) and the folded-text key of exact copies.
-# v4 (issue #25): person and organisation identities, see IDENTITY_PROPERTIES.
+# v4: language-aware title and text (ANALYSIS, LANGUAGE_FIELDS), and person and organisation
+#     identities (IDENTITY_PROPERTIES).
 MAPPING_VERSION = 4
 STORIES_SINCE = 3
 
 _KEYWORD = {"type": "keyword"}
+
+# --- v4, issue #24: language-aware full text ----------------------------------------------------
+# Analyzers built only from the names of Elasticsearch's built-in analysis (`stemmer`,
+# `asciifolding`, `elision`, `german_normalization`, `stop`, `lowercase`): a full distribution
+# has them all, and the local integ-test node gets them from scripts/analysis-plugin. One
+# analyzer per language the extraction speaks, each with its stop words and stemmer, every
+# one folded for accents after stemming (the stemmers know the accented endings).
+ANALYSIS: dict[str, Any] = {
+    "filter": {
+        "article_stop_en": {"type": "stop", "stopwords": "_english_"},
+        "article_possessive_en": {"type": "stemmer", "language": "possessive_english"},
+        "article_stem_en": {"type": "stemmer", "language": "english"},
+        "article_stop_de": {"type": "stop", "stopwords": "_german_"},
+        "article_stem_de": {"type": "stemmer", "language": "light_german"},
+        "article_stop_fr": {"type": "stop", "stopwords": "_french_"},
+        "article_stem_fr": {"type": "stemmer", "language": "light_french"},
+        "article_stop_es": {"type": "stop", "stopwords": "_spanish_"},
+        "article_stem_es": {"type": "stemmer", "language": "light_spanish"},
+    },
+    "analyzer": {
+        "article_en": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": [
+                "article_possessive_en",
+                "lowercase",
+                "article_stop_en",
+                "article_stem_en",
+                "asciifolding",
+            ],
+        },
+        "article_de": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": [
+                "lowercase",
+                "article_stop_de",
+                "german_normalization",
+                "article_stem_de",
+                "asciifolding",
+            ],
+        },
+        "article_fr": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": [
+                "elision",
+                "lowercase",
+                "article_stop_fr",
+                "article_stem_fr",
+                "asciifolding",
+            ],
+        },
+        "article_es": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "article_stop_es", "article_stem_es", "asciifolding"],
+        },
+    },
+}
+# Per language (api.store.languages), the article's title and text analysed in its language,
+# filled only for articles of that language (api.store.documents.language_fields), all kept
+# out of _source. The fields as written are stored, for highlighting: their highlights mark
+# the inflections a query matched in the article's own words.
+LANGUAGE_FIELDS: dict[str, Any] = {
+    **{
+        language_field(part, language): {
+            "type": "text",
+            "analyzer": f"article_{language}",
+            "store": True,
+        }
+        for language in LANGUAGES
+        for part in PARTS
+    },
+    **{
+        language_field(part, language, lemmas=True): {
+            "type": "text",
+            "analyzer": f"article_{language}",
+        }
+        for language in LEMMATIZED_LANGUAGES
+        for part in PARTS
+    },
+}
+# ------------------------------------------------------------------------------------------------
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
 
 _IDENTITY = {"properties": {"id": _KEYWORD, "name": _KEYWORD}}
@@ -39,7 +125,7 @@ IDENTITY_PROPERTIES: dict[str, Any] = {
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
     # The folded copies exist only to be searched; keeping them out of _source halves its size.
-    "_source": {"excludes": ["title_folded", "text_folded"]},
+    "_source": {"excludes": ["title_folded", "text_folded", *LANGUAGE_FIELDS]},
     "properties": {
         "id": _KEYWORD,
         # Percent-encoding can make a URL longer than Lucene's term limit: store it, unindexed.
@@ -103,6 +189,7 @@ MAPPING: dict[str, Any] = {
         # entity list with counts, and an `include` regex on the folded head does autocomplete.
         **{kind.entity_field: _KEYWORD for kind in ENTITY_KINDS},
         **IDENTITY_PROPERTIES,
+        **LANGUAGE_FIELDS,
     },
 }
 
@@ -112,4 +199,5 @@ def index_settings(shards: int, replicas: int, refresh_interval: str) -> dict[st
         "number_of_shards": shards,
         "number_of_replicas": replicas,
         "refresh_interval": refresh_interval,
+        "analysis": ANALYSIS,
     }

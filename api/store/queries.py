@@ -17,6 +17,8 @@ from api.store.documents import (
     parse_entity,
     region_entity_fields,
 )
+from api.store.languages import LANGUAGES, LEMMATIZED_LANGUAGES, language_field
+from api.textanalysis import lemmatize
 from api.textnorm import fold
 
 # Title matches count three times as much as body matches.
@@ -90,21 +92,110 @@ def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
     return clauses
 
 
-def text_query(q: str) -> dict[str, Any]:
+def _simple_query(query: str, fields: list[str], operator: str = "and") -> dict[str, Any]:
     """simple_query_string never fails on bad syntax; it searches what it can."""
     return {
         "simple_query_string": {
-            "query": fold(q),
-            "fields": [f"title_folded^{TITLE_BOOST}", "text_folded"],
-            "default_operator": "and",
+            "query": query,
+            "fields": fields,
+            "default_operator": operator,
             "lenient": True,
         }
     }
 
 
+def _title_and_text(title: str, text: str) -> list[str]:
+    return [f"{title}^{TITLE_BOOST}", text]
+
+
+# The fields of every language as written (stemmed, for matches and highlights).
+_WRITTEN_FIELDS = [
+    field
+    for language in LANGUAGES
+    for field in _title_and_text(
+        language_field("title", language), language_field("text", language)
+    )
+]
+
+
+def text_query(q: str) -> dict[str, Any]:
+    """The article must hold every word of the query in one of its forms: as written (any
+    language, accents folded), stemmed in its language, or, for the lemmatized languages, as
+    the same lemma. The query's language is not asked: every language's fields are searched,
+    and only an article's own language's fields hold anything. An article matching in more
+    ways (the very words, and their lemmas) scores higher than one matching an inflection."""
+    clauses = [
+        _simple_query(fold(q), _title_and_text("title_folded", "text_folded")),
+        _simple_query(q, _WRITTEN_FIELDS),
+    ]
+    for language in LEMMATIZED_LANGUAGES:
+        title = language_field("title", language, lemmas=True)
+        text = language_field("text", language, lemmas=True)
+        clauses.append(_simple_query(lemmatize(q, language), _title_and_text(title, text)))
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
+# Relevance (docs/search.md): a word in the title counts TITLE_BOOST times one in the body; the
+# query's words near each other (within PROXIMITY_SLOP positions, in order or not) add a phrase
+# score; and the score is multiplied by a factor from RECENCY_FLOOR (old) to 1 (today) that
+# halves its distance to the floor every RECENCY_HALF_LIFE, so that of two equally relevant
+# articles the recent one ranks first, while a much better match still beats a newer one.
+PROXIMITY_SLOP = 3
+RECENCY_FLOOR = 0.7
+RECENCY_HALF_LIFE = "180d"
+
+
+def proximity_query(q: str) -> dict[str, Any]:
+    """Scores (never filters) articles where the query's words stand close together."""
+    return {
+        "multi_match": {
+            "query": fold(q),
+            "type": "phrase",
+            "slop": PROXIMITY_SLOP,
+            "fields": _title_and_text("title_folded", "text_folded"),
+        }
+    }
+
+
+def with_recency(query: dict[str, Any]) -> dict[str, Any]:
+    """The query's score times RECENCY_FLOOR + (1 - RECENCY_FLOOR) × an exponential decay of
+    the publication date's age (an undated article counts as of today)."""
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [
+                {"weight": RECENCY_FLOOR},
+                {
+                    "exp": {
+                        "published_at": {
+                            # Whole days: a relevance walk's scores must not move
+                            # between its pages (they do only across midnight).
+                            "origin": "now/d",
+                            "scale": RECENCY_HALF_LIFE,
+                            "decay": 0.5,
+                        }
+                    },
+                    "weight": 1 - RECENCY_FLOOR,
+                },
+            ],
+            "score_mode": "sum",
+            "boost_mode": "multiply",
+        }
+    }
+
+
 def query_clause(q: str | None, filters: Filters) -> dict[str, Any]:
-    must = [text_query(q)] if q and q.strip() else []
-    return {"bool": {"must": must, "filter": filter_clauses(filters)}}
+    if not (q and q.strip()):
+        return {"bool": {"must": [], "filter": filter_clauses(filters)}}
+    return with_recency(
+        {
+            "bool": {
+                "must": [text_query(q)],
+                "should": [proximity_query(q)],
+                "filter": filter_clauses(filters),
+            }
+        }
+    )
 
 
 def sort_clause(sort: str) -> list[Any]:
@@ -147,23 +238,21 @@ def facet_aggregations(
 
 
 def highlight_clause(q: str, highlighting: Highlighting) -> dict[str, Any]:
-    """Highlight the stored title and text with the unfolded query; `html` escapes the rest."""
+    """Highlight the stored title and text with the unfolded query, and the same words as
+    written in the fields of the article's language (stored, so their highlights mark other
+    inflections in the article's own words); `html` escapes the rest."""
+    title = {"number_of_fragments": 0}
+    text = {"fragment_size": 160, "number_of_fragments": 3}
+    fields: dict[str, Any] = {"title": title, "text": text}
+    for language in LANGUAGES:
+        fields[language_field("title", language)] = title
+        fields[language_field("text", language)] = text
     return {
         "pre_tags": [highlighting.pre_tag],
         "post_tags": [highlighting.post_tag],
         "encoder": "html",
-        "highlight_query": {
-            "simple_query_string": {
-                "query": q,
-                "fields": ["title", "text"],
-                "default_operator": "or",
-                "lenient": True,
-            }
-        },
-        "fields": {
-            "title": {"number_of_fragments": 0},
-            "text": {"fragment_size": 160, "number_of_fragments": 3},
-        },
+        "highlight_query": _simple_query(q, list(fields), operator="or"),
+        "fields": fields,
     }
 
 
@@ -308,12 +397,24 @@ def _region_facet(key: str) -> dict[str, Any]:
 def parse_hit(hit: dict[str, Any]) -> dict[str, Any]:
     item = dict(hit["_source"])
     if "highlight" in hit:
-        item["highlights"] = {
-            name: fragments
-            for name, fragments in hit["highlight"].items()
-            if name in {"title", "text"}
-        }
+        item["highlights"] = _highlights(hit["highlight"])
     return item
+
+
+def _highlights(found: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The title's and text's highlights: those of the article's language's field where it has
+    some (they mark the inflections too), else those of the exact field."""
+    highlights = {}
+    for part in ("title", "text"):
+        in_language = [
+            found[language_field(part, language)]
+            for language in LANGUAGES
+            if language_field(part, language) in found
+        ]
+        fragments = in_language[0] if in_language else found.get(part)
+        if fragments:
+            highlights[part] = fragments
+    return highlights
 
 
 # --- entity lists -----------------------------------------------------------------------------

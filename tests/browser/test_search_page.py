@@ -23,7 +23,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from api.services.search import decode_cursor
+from api.services.search_parser import decode_cursor
 from tests.conftest import build_app, isolated_prefix
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -173,3 +173,23 @@ def test_the_pravda_seed_posted_with_its_url_and_without_is_one_article(client):
     assert "1 articles: 0 created, 1 unchanged or updated" in result.output
     found = client.get("/articles?person=putin").get_json()
     assert [item["id"] for item in found["items"]] == [stored.get_json()["id"]]
+
+
+@pytest.mark.parametrize(
+    ("q", "name"),
+    [
+        ("talk", "paris-metro-strike.txt"),  # the seed writes "talks"
+        ("negotiation", "alaska-talks-pravda.txt"),  # "negotiations"
+        ("Streiks", "muenchen-tram-streik.txt"),  # "Streik"
+        ("négociation", "nantes-port-negociations.txt"),  # "négociations"
+        ("docker salarial", "nantes-port-negociations.txt"),  # "dockers", "salariales"
+        ("conducteur", "lyon-metro-greve.txt"),  # "conducteurs"
+        ("trabajador", "valencia-puerto-trabajadores.txt"),  # "trabajadores"
+        ("estibador huelgas", "valencia-puerto-trabajadores.txt"),  # "estibadores", "huelga"
+        ("registro", "sevilla-ola-calor.txt"),  # "registros"
+    ],
+)
+def test_a_word_in_another_inflection_finds_the_seed_in_its_language(seeded, q, name):
+    wanted = stored_article(seeded, SEEDS / name)["id"]
+    found = seeded.test_client().get("/articles", query_string={"q": q}).get_json()
+    assert wanted in [item["id"] for item in found["items"]], q

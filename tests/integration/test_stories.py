@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from api.extraction.fingerprint import fingerprint
-from api.services.search import encode_cursor
+from api.services.search_parser import encode_cursor
 from tests.conftest import ES_URL, build_app, isolated_prefix
 from tests.integration.test_concurrency import call, race
 from tests.support.gunicorn import gunicorn

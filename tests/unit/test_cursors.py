@@ -7,7 +7,7 @@ import json
 import pytest
 
 from api.errors import InvalidCursor
-from api.services.search import (
+from api.services.search_parser import (
     continue_identity,
     decode_cursor,
     encode_cursor,

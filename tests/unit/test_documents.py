@@ -2,7 +2,9 @@
 
 from api.entities import ENTITY_KINDS
 from api.store import documents
+from api.store.documents import to_document
 from api.store.mapping import MAPPING
+from api.textanalysis import lemmatize
 
 ARTICLE = {
     "id": "a" * 32,
@@ -89,3 +91,29 @@ def test_a_stored_document_moved_to_another_story_is_the_document_built_in_that_
     assert moved == documents.to_document(
         {**ARTICLE, "title": "Kyïv talks", "text": "Zelénsky…", "story": story}
     )
+
+
+def test_the_fields_of_the_articles_language_hold_its_title_and_text_as_written_and_as_lemmas():
+    article = {
+        "id": "a",
+        "title": "Talks resume",
+        "text": "Negotiations resumed.",
+        "language": "en",
+    }
+    document = to_document(article)
+    assert document["title_en"] == "Talks resume"
+    assert document["text_en"] == "Negotiations resumed."
+    assert document["text_en_lemmas"] == lemmatize("Negotiations resumed.", "en")
+    assert document["text_en_lemmas"] != document["text_en"].lower()
+    assert not {"text_de", "text_fr", "text_es", "text_de_lemmas"} & set(document)
+
+
+def test_a_stemmed_language_has_no_lemma_fields_and_an_unknown_language_no_language_fields():
+    french = to_document({"id": "f", "title": "Grève", "text": "Les grèves.", "language": "fr"})
+    assert french["text_fr"] == "Les grèves." and "text_fr_lemmas" not in french
+    other = to_document({"id": "n", "title": "Staking", "text": "De stakingen.", "language": "nl"})
+    assert not {name for name in other if name.startswith(("text_", "title_"))} - {
+        "text_folded",
+        "title_folded",
+        "text_key",
+    }

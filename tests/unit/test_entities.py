@@ -4,7 +4,7 @@ import pytest
 
 from api import create_app
 from api.entities import ENTITY_KINDS
-from api.services.search import IDENTITY_PARAMS
+from api.services.search_parser import IDENTITY_PARAMS
 from schemas.search import FACETS, ArticleQueryArgsSchema, FacetsSchema
 from tests.conftest import closed_port_url
 

@@ -2,8 +2,12 @@
 
 import datetime as dt
 
+import pytest
+
 from api.store import identity_queries, queries
+from api.store.languages import LANGUAGES, LEMMATIZED_LANGUAGES
 from api.store.queries import Filters, Highlighting, SearchSpec
+from api.textanalysis import lemmatize
 
 
 def spec(**fields) -> SearchSpec:
@@ -48,15 +52,48 @@ def test_date_bounds_are_whole_inclusive_days():
     ]
 
 
+def _text_clauses(body: dict) -> list[dict]:
+    """The simple_query_string clauses of a search body, any of which may match."""
+    (must,) = body["query"]["function_score"]["query"]["bool"]["must"]
+    return [clause["simple_query_string"] for clause in must["bool"]["should"]]
+
+
 def test_text_is_folded_and_weighs_titles_more():
     body = queries.search_body(spec(q="Zürich ÉTÉ", sort="relevance"))
-    (must,) = body["query"]["bool"]["must"]
-    assert must["simple_query_string"]["query"] == "zurich ete"
-    assert must["simple_query_string"]["fields"] == [
-        f"title_folded^{queries.TITLE_BOOST}",
-        "text_folded",
-    ]
+    exact = _text_clauses(body)[0]
+    assert exact["query"] == "zurich ete"
+    assert exact["fields"] == [f"title_folded^{queries.TITLE_BOOST}", "text_folded"]
     assert body["sort"][0] == "_score" and body["sort"][-1] == queries.TIE_BREAKER
+
+
+def test_text_searches_every_language_as_written_and_as_lemmas_with_titles_weighing_more():
+    clauses = _text_clauses(queries.search_body(spec(q="negotiations", sort="relevance")))
+    written = clauses[1]
+    assert written["query"] == "negotiations"
+    for language in LANGUAGES:
+        assert f"title_{language}^{queries.TITLE_BOOST}" in written["fields"]
+        assert f"text_{language}" in written["fields"]
+    lemmas = {clause["fields"][1]: clause for clause in clauses[2:]}
+    assert set(lemmas) == {f"text_{language}_lemmas" for language in LEMMATIZED_LANGUAGES}
+    assert lemmas["text_en_lemmas"]["query"] == lemmatize("negotiations", "en") != "negotiations"
+    assert all(clause["default_operator"] == "and" for clause in clauses)
+
+
+def test_words_near_each_other_add_score_without_filtering():
+    inner = queries.search_body(spec(q="port strike"))["query"]["function_score"]["query"]
+    (proximity,) = inner["bool"]["should"]
+    assert proximity["multi_match"]["type"] == "phrase"
+    assert proximity["multi_match"]["slop"] == queries.PROXIMITY_SLOP
+    assert "minimum_should_match" not in inner["bool"]
+
+
+def test_recent_articles_get_a_bounded_bonus_that_stays_put_within_a_day():
+    scored = queries.search_body(spec(q="port"))["query"]["function_score"]
+    floor, decay = scored["functions"]
+    assert floor == {"weight": queries.RECENCY_FLOOR}
+    assert decay["weight"] == pytest.approx(1 - queries.RECENCY_FLOOR)
+    assert decay["exp"]["published_at"]["origin"] == "now/d"
+    assert scored["score_mode"] == "sum" and scored["boost_mode"] == "multiply"
 
 
 def test_a_blank_query_searches_everything():
@@ -136,6 +173,14 @@ def test_facet_buckets_are_parsed_by_kind():
         "regions": [{"value": "Bavaria", "code": "DE-BY", "type": "admin1", "count": 4}],
         "published_at": [{"value": "2025-01-01", "count": 5}],
     }
+
+
+def test_a_hit_shows_the_highlights_of_its_language_field_in_place_of_the_exact_ones():
+    hit = {
+        "_source": {"id": "a"},
+        "highlight": {"title": ["t"], "text": ["exact"], "text_de": ["inflected"]},
+    }
+    assert queries.parse_hit(hit)["highlights"] == {"title": ["t"], "text": ["inflected"]}
 
 
 def test_a_hit_keeps_only_title_and_text_highlights():
