@@ -104,9 +104,10 @@ test: lint es-start ner-start ## lint, then run the whole test suite against the
 test-fast: install ner-start ## the unit and pipeline tests (no Elasticsearch node), in seconds
 	$(BIN)/pytest tests/unit tests/pipeline -q
 
-lint: install ## ruff check and format check
+lint: install ## ruff check, the format check and strict mypy on api/ and schemas/
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: install es-start ner-start ## run every benchmark (see bench/README.md for each one alone)
 	$(BIN)/python bench/extraction.py

@@ -248,7 +248,7 @@ def import_command(file: Any) -> None:
         raise SystemExit(1)
 
 
-def _counted(lines: Iterator[bytes], progress: tqdm) -> Iterator[bytes]:
+def _counted(lines: Iterator[bytes], progress: tqdm[Any]) -> Iterator[bytes]:
     for line in lines:
         progress.update()
         yield line

@@ -24,7 +24,8 @@ def lemma(word: str, language: str) -> str:
     """The lemma of the word in lower case, in `language` (the word when the dictionary lacks
     it). Lower case on both sides: queries come typed in lower case, and the lemmatizer can
     answer "Versuch" and "versuch" differently (bench/search_quality.py measured it)."""
-    return simplemma.lemmatize(word.lower(), lang=language)
+    lemmatized: str = simplemma.lemmatize(word.lower(), lang=language)
+    return lemmatized
 
 
 def preload(languages: tuple[str, ...]) -> None:

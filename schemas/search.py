@@ -24,7 +24,7 @@ MAX_QUERY_LENGTH = 1000
 MAX_VALUE_LENGTH = 300
 
 
-class CommaSeparated(fields.Field):
+class CommaSeparated(fields.Field[list[str]]):
     """`facets=people,regions` (or the parameter repeated) -> ["people", "regions"]."""
 
     def __init__(self, choices: tuple[str, ...], **kwargs: Any) -> None:
@@ -55,7 +55,7 @@ class CommaSeparated(fields.Field):
         return list(dict.fromkeys(items))
 
 
-def _entity_filter(kind: EntityKind) -> fields.Field:
+def _entity_filter(kind: EntityKind) -> fields.Field[Any]:
     """`person=`, `region=`, ...: a repeatable filter is a list, every value of which must match."""
     length = validate.Length(min=1, max=MAX_VALUE_LENGTH)
     metadata: dict[str, Any] = {"description": kind.filter_doc}

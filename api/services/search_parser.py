@@ -87,7 +87,8 @@ def decode_cursor(token: str) -> dict[str, Any]:
         valid = False
     if not valid:
         raise bad_cursor("This cursor is not one this API issued.")
-    return payload
+    cursor: dict[str, Any] = payload
+    return cursor
 
 
 def continue_identity(

@@ -282,7 +282,8 @@ class ArticleIndex:
                 index=self.alias,
                 id=article_id,
                 refresh=refresh,
-                **(expected.condition() if expected else {}),
+                if_seq_no=expected.seq_no if expected else None,
+                if_primary_term=expected.primary_term if expected else None,
             )
         except NotFoundError:
             return False
@@ -457,19 +458,23 @@ class ArticleIndex:
         """Run a search; a body holding a point-in-time names no index."""
         path = "/_search" if "pit" in body else self._search_path
         try:
-            return self.client.perform_request("POST", path, headers=_JSON, body=body).body
+            found: dict[str, Any] = self.client.perform_request(
+                "POST", path, headers=_JSON, body=body
+            ).body
         except ApiError as error:
             if "pit" in body and error.meta.status == 404:
                 raise PointInTimeExpired from None
             if "search_after" in body and error.meta.status == 400:
                 raise SearchAfterRejected from None
             raise
+        return found
 
     def open_point_in_time(self, keep_alive: str) -> str:
         response = self.client.perform_request(
             "POST", self._pit_path, params={"keep_alive": keep_alive}, headers=_ACCEPT_JSON
         )
-        return response.body["id"]
+        pit_id: str = response.body["id"]
+        return pit_id
 
     def close_point_in_time(self, pit_id: str) -> None:
         self.client.perform_request("DELETE", "/_pit", headers=_JSON, body={"id": pit_id})
@@ -646,7 +651,9 @@ class ArticleIndex:
             index=target, settings={"refresh_interval": self.settings.es_refresh_interval}
         )
         self.client.indices.refresh(index=target)
-        swap = [{"remove": {"index": name, "alias": self.alias}} for name in old_indices]
+        swap: list[dict[str, dict[str, Any]]] = [
+            {"remove": {"index": name, "alias": self.alias}} for name in old_indices
+        ]
         swap.append({"add": {"index": target, "alias": self.alias, "is_write_index": True}})
         self.client.indices.update_aliases(actions=swap)
         return copied
