@@ -7,29 +7,16 @@ every test that needs it fails loudly; nothing is skipped and nothing is mocked.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 from flask import Flask
 from flask.testing import FlaskClient
 
-from api import create_app
 from api.extraction.corenlp import CoreNLPEngine
-from tests.support.gunicorn import free_port
 from tests.support.jobs import LocalRedis
-
-ES_URL = os.environ.get("ES_URL", "http://127.0.0.1:9200")
-NER_URL = os.environ.get("NER_URL", "http://127.0.0.1:9000")
-
-
-def closed_port_url() -> str:
-    """A loopback URL where nothing listens: Elasticsearch as seen when it is down."""
-    return f"http://127.0.0.1:{free_port()}"
+from tests.support.services import ES_URL, NER_URL, build_app, isolated_prefix
 
 
 @pytest.fixture(scope="session")
@@ -67,23 +54,6 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalRedis]:
     local.start()
     yield local
     local.stop()
-
-
-@contextmanager
-def isolated_prefix(es: Elasticsearch, label: str = "test") -> Iterator[str]:
-    """An index prefix of its own; every index under it is deleted afterwards."""
-    prefix = f"{label}-{uuid.uuid4().hex[:10]}-"
-    try:
-        yield prefix
-    finally:
-        es.indices.delete(index=f"{prefix}*", ignore_unavailable=True, allow_no_indices=True)
-
-
-def build_app(prefix: str, **overrides: Any) -> Flask:
-    """The app on the shared node under `prefix`; keyword overrides win (another es_url...)."""
-    return create_app(
-        **{"es_url": ES_URL, "es_index_prefix": prefix, "log_level": "WARNING", **overrides}
-    )
 
 
 @pytest.fixture

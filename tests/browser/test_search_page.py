@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from api.services.search_parser import decode_cursor
-from tests.conftest import build_app, isolated_prefix
+from tests.support.services import build_app, isolated_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"

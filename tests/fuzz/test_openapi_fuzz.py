@@ -16,8 +16,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
-from tests.conftest import build_app, isolated_prefix
 from tests.fuzz.rules import drop_unexpressible_combinations
+from tests.support.services import build_app, isolated_prefix
 
 EXAMPLES_PER_OPERATION = 30
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"

@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ES_URL
 from tests.support.gunicorn import ROOT, gunicorn
+from tests.support.services import ES_URL
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 

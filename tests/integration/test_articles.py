@@ -11,7 +11,7 @@ from api.config import load_settings
 from api.store import make_client
 from api.store.index import ArticleIndex
 from api.store.mapping import MAPPING_VERSION
-from tests.conftest import ES_URL, closed_port_url
+from tests.support.services import ES_URL, closed_port_url
 
 STORY = (
     "By Jane Holloway\n\n"

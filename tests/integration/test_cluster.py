@@ -18,9 +18,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import NER_URL
 from tests.support.cluster import LocalCluster
 from tests.support.gunicorn import gunicorn
+from tests.support.services import NER_URL
 
 pytestmark = pytest.mark.cluster
 

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.conftest import ES_URL, isolated_prefix
 from tests.support.gunicorn import gunicorn
+from tests.support.services import ES_URL, isolated_prefix
 
 THREADS = 8
 CREATE_ROUNDS = 50

@@ -15,7 +15,7 @@ from elasticsearch import NotFoundError
 from api.config import load_settings
 from api.store import Failure, classify, make_client
 from api.store.http import StdlibHttpNode
-from tests.conftest import ES_URL, closed_port_url
+from tests.support.services import ES_URL, closed_port_url
 
 
 def nodes(client: object) -> list[object]:

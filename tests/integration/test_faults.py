@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from api.store.mapping import MAPPING_VERSION
-from tests.conftest import ES_URL
 from tests.support.faultproxy import FaultProxy
+from tests.support.services import ES_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 STORY = "Mayor Petra Lang opened a new tram line in Graz on Monday."

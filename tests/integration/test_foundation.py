@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from api.store.mapping import MAPPING_VERSION
-from tests.conftest import closed_port_url
+from tests.support.services import closed_port_url
 
 
 def test_health_is_200_without_looking_at_elasticsearch(client):

@@ -13,8 +13,8 @@ import time
 
 import requests
 
-from tests.conftest import ES_URL
 from tests.support.gunicorn import gunicorn_server
+from tests.support.services import ES_URL
 
 WRITERS = 6
 TEXT = "Mayor Ana Lima opened a bridge in Porto on Friday."

@@ -24,7 +24,6 @@ from api import create_app
 from api.broker import QUEUE, UNACKED_KEY
 from api.services.articles import article_id
 from api.web.context import job_broker, job_service
-from tests.conftest import ES_URL, NER_URL, closed_port_url
 from tests.support.faultproxy import FaultProxy
 from tests.support.jobs import (
     LocalRedis,
@@ -34,6 +33,7 @@ from tests.support.jobs import (
     running_workers,
     stored_ids,
 )
+from tests.support.services import ES_URL, NER_URL, closed_port_url
 
 NDJSON = "application/x-ndjson"
 # Short enough that a killed worker's chunk comes back within the test's patience.

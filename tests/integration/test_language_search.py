@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api.store.index import ArticleIndex, MissingAnalysis
-from tests.conftest import build_app, isolated_prefix
+from tests.support.services import build_app, isolated_prefix
 
 TODAY = dt.date.today()
 

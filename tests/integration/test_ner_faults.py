@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from tests.conftest import NER_URL
 from tests.support.faultproxy import FaultProxy
+from tests.support.services import NER_URL
 
 STORY = "Mayor Petra Lang opened a new tram line in Graz on Monday."
 

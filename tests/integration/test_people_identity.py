@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from api.cli import read_articles
 from api.extraction import identity
 from api.services.articles import article_id
-from tests.conftest import build_app, isolated_prefix
+from tests.support.services import build_app, isolated_prefix
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # English seeds and the German, French and Spanish ones that name their people.

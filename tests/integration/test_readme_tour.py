@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ES_URL, NER_URL, isolated_prefix
 from tests.support.gunicorn import ROOT, gunicorn
 from tests.support.readme_tour import (
     README_URL,
@@ -24,6 +23,7 @@ from tests.support.readme_tour import (
     console_examples,
     output_mismatches,
 )
+from tests.support.services import ES_URL, NER_URL, isolated_prefix
 
 PAGES = ["README.md", "docs/api.md"]
 COMMANDS = ("curl ", "flask ")

@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from api.store.index import ArticleIndex
-from tests.conftest import build_app, isolated_prefix
 from tests.search_corpus import corpus
+from tests.support.services import build_app, isolated_prefix
 
 TOTAL = len(corpus())
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"

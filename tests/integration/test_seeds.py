@@ -19,7 +19,7 @@ from flask import Flask
 
 from api.cli import SUFFIXES, read_articles
 from api.services.articles import article_id
-from tests.conftest import build_app, isolated_prefix
+from tests.support.services import build_app, isolated_prefix
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 MANIFEST_FILE = SEEDS / "expected.json"

@@ -16,8 +16,8 @@ import pytest
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import ES_URL, isolated_prefix
 from tests.support.gunicorn import ROOT, gunicorn
+from tests.support.services import ES_URL, isolated_prefix
 
 KEY = "smoke-test-key"
 

@@ -10,9 +10,9 @@ import requests
 
 from api.extraction.fingerprint import fingerprint
 from api.services.search_parser import encode_cursor
-from tests.conftest import ES_URL, build_app, isolated_prefix
 from tests.integration.test_concurrency import call, race
 from tests.support.gunicorn import gunicorn
+from tests.support.services import ES_URL, build_app, isolated_prefix
 from tests.support.stories import TOPICS, copy_of, story_text
 
 

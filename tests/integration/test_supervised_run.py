@@ -18,9 +18,9 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from api.worker import WORKER_ARGS
-from tests.conftest import ES_URL, NER_URL, isolated_prefix
 from tests.support.gunicorn import ROOT, free_port
 from tests.support.jobs import LocalRedis, articles, processed, stored_ids
+from tests.support.services import ES_URL, NER_URL, isolated_prefix
 
 pytestmark = pytest.mark.jobs
 

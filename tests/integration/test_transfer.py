@@ -14,7 +14,7 @@ from flask import Flask
 
 from api import create_app
 from api.web.context import article_index
-from tests.conftest import ES_URL, closed_port_url
+from tests.support.services import ES_URL, closed_port_url
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # English, German, HTML and a wire story: every kind of field the pipeline fills.

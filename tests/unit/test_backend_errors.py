@@ -15,7 +15,7 @@ import pytest
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 
 from api import create_app
-from tests.conftest import closed_port_url
+from tests.support.services import closed_port_url
 
 META_NODE = NodeConfig("http", "127.0.0.1", 9200)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from api import create_app
-from tests.conftest import closed_port_url
 from tests.support.docs import (
     backticked,
     environment_variables_read,
@@ -16,6 +15,7 @@ from tests.support.docs import (
     section,
 )
 from tests.support.gunicorn import ROOT
+from tests.support.services import closed_port_url
 
 OPERATIONS = ROOT / "docs" / "operations.md"
 API = ROOT / "docs" / "api.md"

@@ -6,7 +6,7 @@ from api import create_app
 from api.entities import ENTITY_KINDS
 from api.services.search_parser import IDENTITY_PARAMS
 from schemas.search import FACETS, ArticleQueryArgsSchema, FacetsSchema
-from tests.conftest import closed_port_url
+from tests.support.services import closed_port_url
 
 
 @pytest.fixture(scope="module")

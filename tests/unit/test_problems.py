@@ -17,7 +17,7 @@ from api.errors import (
 from api.extraction.corenlp import NerUnavailable
 from api.web.metrics import init_app as init_metrics
 from api.web.problems import ProblemError, register_error_handlers, render_problem
-from tests.conftest import closed_port_url
+from tests.support.services import closed_port_url
 
 PREFIX = "urn:article-api:problem:"
 
