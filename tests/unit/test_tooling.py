@@ -16,7 +16,6 @@ def test_test_modules_import_helpers_from_support_not_from_conftest() -> None:
     importing = [
         str(path.relative_to(tests))
         for path in tests.rglob("*.py")
-        if "from tests.conftest import" in path.read_text()
-        or "import tests.conftest" in path.read_text()
+        if conftest_module in path.read_text()
     ]
     assert importing == []
