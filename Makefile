@@ -37,7 +37,7 @@ endif
 export BROKER_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker test lint es-start es-stop es-status ner-start ner-stop ner-status \
+.PHONY: help install run worker test test-fast lint es-start es-stop es-status ner-start ner-stop ner-status \
 	redis-start redis-stop redis-status seed bench
 
 help: ## list the targets
@@ -85,19 +85,24 @@ seed: install es-start ner-start ## load seeds/ into the index (idempotent)
 # The options of every job worker (api/worker.py says why; tests/unit/test_broker.py checks).
 WORKER_ARGS := --without-gossip --without-mingle --without-heartbeat
 
-# One job worker runs beside gunicorn and stops with it; `make worker` adds more (other hosts).
+# supervisord (scripts/supervisord.conf) runs gunicorn and one job worker, restarts either when
+# it dies, and stops both on Ctrl-C; `make worker` adds more workers (other hosts).
+RUN_STATE_DIR ?= $(HOME)/.cache/article-api/run
+
 run: install es-start ner-start redis-start seed ## serve the API on :8000 (seeds loaded) and one job worker
-	$(BIN)/celery -A api.worker worker $(WORKER_ARGS) --loglevel INFO & worker=$$!; \
-	trap 'kill $$worker; wait $$worker' EXIT; \
-	$(BIN)/gunicorn -c gunicorn.conf.py
+	mkdir -p $(RUN_STATE_DIR)
+	PATH="$(CURDIR)/$(BIN):$$PATH" RUN_STATE_DIR=$(RUN_STATE_DIR) WORKER_ARGS="$(WORKER_ARGS)" \
+		$(BIN)/supervisord -c scripts/supervisord.conf
 
 worker: install es-start ner-start redis-start ## run a job worker (WORKER_CONCURRENCY processes)
 	exec $(BIN)/celery -A api.worker worker $(WORKER_ARGS) --loglevel INFO
 
-test: install es-start ner-start ## run the whole test suite against the real Elasticsearch
+test: lint es-start ner-start ## lint, then run the whole test suite against the real Elasticsearch
 	scripts/install-browser
-	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+test-fast: install ner-start ## the unit and pipeline tests (no Elasticsearch node), in seconds
+	$(BIN)/pytest tests/unit tests/pipeline -q
 
 lint: install ## ruff check and format check
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ from typing import Any
 import redis
 from celery import Celery
 from kombu.exceptions import OperationalError
+from redis.typing import EncodableT
 
 from api.config import Settings
 
@@ -192,7 +193,7 @@ class JobBroker:
                     )
             # Only now: a job listed while its tasks are still going out would look lost.
             self.redis.sadd(ACTIVE_JOBS_KEY, job_id)
-        except (*BROKER_ERRORS, OperationalError) as error:
+        except BROKER_ERRORS + (OperationalError,) as error:
             # kombu wraps connection failures in OperationalError
             raise BrokerUnavailable(str(error)) from None
 
@@ -253,7 +254,9 @@ class JobBroker:
                 lost[job_id] = gone
             key = self._missing_key(job_id)
             pipeline.delete(key)
-            still = {chunk: seen.get(chunk, now) for chunk in missing if chunk not in gone}
+            still: dict[EncodableT, EncodableT] = {
+                chunk: seen.get(chunk, now) for chunk in missing if chunk not in gone
+            }
             if still:
                 pipeline.hset(key, mapping=still)
                 pipeline.expire(key, STAGING_TTL_SECONDS)

@@ -74,14 +74,14 @@ def sweep() -> None:
     try:
         with _app().app_context():
             job_service().sweep()
-    except (BrokerUnavailable, *BACKEND_ERRORS) as error:
+    except (BrokerUnavailable,) + BACKEND_ERRORS as error:
         log.warning("sweep for lost chunk tasks skipped: %s", error)
 
 
 class JobSweep(bootsteps.StartStopStep):
     """Runs `sweep` on the worker's timer (in the main process; its pool is forked by then)."""
 
-    requires = {"celery.worker.components:Timer", "celery.worker.components:Pool"}
+    requires = ("celery.worker.components:Timer", "celery.worker.components:Pool")
 
     def __init__(self, worker: Any, **kwargs: Any) -> None:
         super().__init__(worker, **kwargs)

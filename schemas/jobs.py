@@ -10,7 +10,9 @@ JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 class JobQueryArgsSchema(Schema):
     page = fields.Integer(
         load_default=1,
-        validate=validate.Range(min=1),
+        # A page beyond the last answers no items; beyond 32 bits it is no page at all (and
+        # the answer, which names it, could not be written as JSON's 64-bit integers).
+        validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "Page of the failed items"},
     )
     per_page = fields.Integer(

@@ -54,7 +54,8 @@ class Entity:
 
 @cache
 def _table() -> dict[str, Any]:
-    return json.loads(_TABLE.read_text(encoding="utf-8"))
+    table: dict[str, Any] = json.loads(_TABLE.read_text(encoding="utf-8"))
+    return table
 
 
 def languages() -> frozenset[str]:

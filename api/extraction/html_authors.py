@@ -9,6 +9,7 @@ the story, in byline order. Used by html.py; plain-text bylines are credits.py's
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from api.extraction.credits import (
     MAX_OUTLET_WORDS,
@@ -62,7 +63,7 @@ _DOMAIN_LIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$|^@|_", re.IGNORECA
 
 
 def clean_authors(
-    values: list[str | Credit], excluded: list[str] | None = None, url: str | None = None
+    values: Iterable[str | Credit], excluded: list[str] | None = None, url: str | None = None
 ) -> list[Credit]:
     """Credits from raw author values, in byline order: split lists, drop prefixes, dates,
     emails, URLs, image credits and role words ('By A and B | Published 3 May' -> A, B).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from api.extraction.text import EDGE_PUNCT, POSSESSIVE, without_the
 from api.textnorm import fold
@@ -30,7 +31,7 @@ def extract_organizations(
     *,
     taken: set[str],
     is_place: Callable[[str], bool],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Organisation records; ``taken`` holds folded names already used as outlet or people."""
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     in_body: set[str] = set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from api.extraction.names import MEDIUM_AFTER, NAME_PARTICLES
 from api.extraction.text import EDGE_PUNCT, POSSESSIVE_OR_APOSTROPHE, load_words, without_the
@@ -155,8 +156,8 @@ class Person:
         self.title = self.title or mention.title
         self.in_body = self.in_body or not mention.heading
 
-    def record(self) -> dict:
-        record: dict = {
+    def record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
             "name": self.name,
             "aliases": sorted(self.aliases),
             "mentions": self.mentions,
@@ -448,7 +449,7 @@ def extract_people(
     knows_place: Callable[[str], bool],
     headings: list[tuple[int, int]] = (),  # type: ignore[assignment]
     nouns_capitalised: bool = False,
-) -> tuple[list[dict], list[Mention]]:
+) -> tuple[list[dict[str, Any]], list[Mention]]:
     """People records plus the mentions that turned out to be places ("Sumy", "Kherson").
 
     NER mentions inside ``headings`` are not trusted; heading words count only when they match

@@ -74,7 +74,7 @@ class Prepared:
     language: str | None
     published_at: str | None
     authors: list[Credit]
-    outlet: dict | None
+    outlet: dict[str, Any] | None
     provenance: dict[str, str] = field(default_factory=dict)
 
 
@@ -92,7 +92,7 @@ def _pick(provenance: dict[str, str], name: str, *candidates: tuple[Any, str | N
     return None
 
 
-def _outlet(name: str | None, url: str | None) -> dict | None:
+def _outlet(name: str | None, url: str | None) -> dict[str, Any] | None:
     """The outlet by name when one was found, its domain from the URL when the name has none."""
     from_url = outlet_from_url(url) if url else None
     if not name:
@@ -305,7 +305,7 @@ def _gazetteer_only(prepared: Prepared) -> dict[str, Any]:
     return {"people": [], "regions": regions, "organizations": []}
 
 
-def _result(prepared: Prepared, entities: dict[str, Any], ner: str) -> dict:
+def _result(prepared: Prepared, entities: dict[str, Any], ner: str) -> dict[str, Any]:
     provenance = dict(prepared.provenance)
     provenance.update(people=ner, organizations=ner, regions="gazetteer")
     return {
@@ -330,7 +330,7 @@ def extract_many(
     articles: Sequence[Mapping[str, Any]],
     engine: CoreNLPEngine,
     on_prepared: Callable[[list[dict[str, Any]]], None] | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Extract every article; the texts of each language go to the NER engine together.
 
     `on_prepared` is given each article's final title and text before the NER engine is asked,
@@ -369,6 +369,6 @@ def extract_many(
     return results
 
 
-def extract(article: Mapping[str, Any], engine: CoreNLPEngine) -> dict:
+def extract(article: Mapping[str, Any], engine: CoreNLPEngine) -> dict[str, Any]:
     """Extract one article (see extract_many)."""
     return extract_many([article], engine)[0]

@@ -9,6 +9,7 @@ no region. The pipeline (pipeline.py) applies these before regions.py resolves t
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from api.extraction.gazetteer import gazetteer
 from api.extraction.regions import PlaceMention, is_country, is_demonym, is_strong_place, trimmed
@@ -40,7 +41,7 @@ _REGION_AFTER = re.compile(
 _VANITY_TLDS = frozenset({"io", "co", "tv", "me", "ai", "fm", "ly", "am", "cc", "ws", "to", "gg"})
 
 
-def outlet_country(outlet: dict | None) -> str | None:
+def outlet_country(outlet: dict[str, Any] | None) -> str | None:
     """The country of the outlet's ccTLD ('pravda.ru' -> 'RU'), a hint for ambiguous places."""
     domain = (outlet or {}).get("domain") or ""
     tld = domain.rsplit(".", 1)[-1]

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from api.extraction.gazetteer import Place, bare_name, gazetteer, key
 from api.extraction.names import MEDIUM_AFTER
@@ -162,7 +163,7 @@ class Region:
     mentions: int = 0
     score: float = 0.0
 
-    def record(self, focus: bool) -> dict:
+    def record(self, focus: bool) -> dict[str, Any]:
         place = self.place
         return {
             "name": self.name,
@@ -303,7 +304,9 @@ def is_team_mention(text: str, mention: PlaceMention, places: list[Place]) -> bo
     )
 
 
-def _context_countries(candidates: Iterable[list[Place]], outlet_country: str | None) -> Counter:
+def _context_countries(
+    candidates: Iterable[list[Place]], outlet_country: str | None
+) -> Counter[str]:
     """Countries the article names unambiguously, weighted by mentions, plus the outlet's."""
     countries: Counter[str] = Counter()
     for places in candidates:
@@ -320,7 +323,7 @@ class Context:
     """What the article says elsewhere: its countries (weighted), and the subdivisions that
     hold the towns it names unambiguously ("Yakima" puts "Washington" in US-WA)."""
 
-    countries: Counter
+    countries: Counter[str]
     town_regions: frozenset[str] = frozenset()
 
 
@@ -354,7 +357,7 @@ def extract_regions(
     not_places: frozenset[str] = frozenset(),
     name_words: frozenset[str] = frozenset(),
     language: str | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Region records, one per place, focus regions marked.
 
     ``not_places`` holds folded names already known as something else (people's names and
@@ -436,7 +439,7 @@ def _dateline_bonus(mention: PlaceMention) -> int:
     return int(mention.heading and mention.start < DATELINE_CHARS)
 
 
-def _with_focus(regions: list[Region]) -> list[dict]:
+def _with_focus(regions: list[Region]) -> list[dict[str, Any]]:
     """Focus regions: those scoring at least half the top score, by mentions, title, dateline."""
     regions.sort(key=lambda r: -r.score)
     top = regions[0].score if regions else 0.0

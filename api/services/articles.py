@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -139,6 +139,11 @@ def input_hash(payload: dict[str, Any]) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def _returning(article: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    """A builder that has already built: the article as it is."""
+    return lambda: article
 
 
 def build_article(payload: dict[str, Any], extracted: dict[str, Any]) -> dict[str, Any]:
@@ -383,15 +388,14 @@ class ArticleService:
                 item.status = 201 if outcome.status == 201 and item.id not in seen else 200
             seen.add(item.id)
         results = [item.result() for item in items]
-        summary = {
-            "items": results,
+        counts = {
             "created": sum(1 for r in results if r["status"] == 201),
             "updated": sum(1 for r in results if r["status"] == 200),
             "failed": sum(1 for r in results if r["status"] >= 400),
         }
-        for name in ("created", "updated", "failed"):
-            self.metrics.count_articles(name, summary[name])
-        return summary
+        for name, count in counts.items():
+            self.metrics.count_articles(name, count)
+        return {"items": results, **counts}
 
     def identify(self, raw: Any) -> tuple[str, str] | None:
         """A batch item's article id and input hash; None when it would fail validation."""
@@ -485,7 +489,7 @@ class ArticleService:
                 again = self._store(
                     outcome.id,
                     to_write[outcome.id].digest,
-                    lambda article=built[outcome.id]: article,
+                    _returning(built[outcome.id]),
                     self.index.get(outcome.id),
                     refresh,
                     NO_PRECONDITION,
@@ -513,6 +517,7 @@ class ArticleService:
         """
         keys = list(to_write)
         payloads = [to_write[key].payload for key in keys]
+        extracted: Sequence[dict[str, Any] | None]
         try:
             with self.metrics.extraction_seconds.time():
                 extracted = extract_many(payloads, self.ner, on_prepared)
@@ -521,16 +526,17 @@ class ArticleService:
         except Exception:
             # One article broke the batched pipeline: redo them one by one to isolate it.
             log.exception("batched extraction failed; retrying item by item")
-            extracted = []
+            one_by_one: list[dict[str, Any] | None] = []
             for payload in payloads:
                 try:
-                    extracted.append(extract(payload, self.ner))
+                    one_by_one.append(extract(payload, self.ner))
                 except NerUnavailable:
                     raise
                 except Exception:
                     log.exception("extraction failed for one batch item")
                     self.metrics.count_component_error("extraction", "failed")
-                    extracted.append(None)
+                    one_by_one.append(None)
+            extracted = one_by_one
         articles: dict[str, dict[str, Any]] = {}
         for key, payload, metadata in zip(keys, payloads, extracted, strict=True):
             if metadata is not None:

@@ -337,7 +337,8 @@ class JobService:
     def _backoff(self, attempt: int) -> float:
         # Below the visibility timeout, so a retry held by a worker is never handed out twice.
         cap = self.settings.broker_visibility_timeout / 2
-        return min(self.settings.job_retry_backoff * 2 ** min(attempt, 16), cap)
+        backoff: float = self.settings.job_retry_backoff * 2 ** min(attempt, 16)
+        return min(backoff, cap)
 
     def _run_chunk(self, job_id: str, chunk: int, attempt: int) -> None:
         record = self.store.get_job(job_id)

@@ -164,7 +164,9 @@ class OwnWrites:
             self._sources = {}
             return self._epoch
 
-    def record(self, epoch: int, mark: dict[str, ShardMark], sources: Iterable[dict]) -> None:
+    def record(
+        self, epoch: int, mark: dict[str, ShardMark], sources: Iterable[dict[str, Any]]
+    ) -> None:
         """Keep a batch's writes (each with its `version`) and the shards' mark after them."""
         with self._lock:
             if epoch != self._epoch:

@@ -116,6 +116,7 @@ def server_version(client: Elasticsearch) -> str:
     """The node's version. The test distribution lacks `GET /`, so ask the nodes API first."""
     try:
         nodes = client.nodes.info(node_id="_local", filter_path="nodes.*.version")
-        return next(iter(nodes["nodes"].values()))["version"]
+        version: str = next(iter(nodes["nodes"].values()))["version"]
     except ApiError:
-        return client.info()["version"]["number"]
+        version = client.info()["version"]["number"]
+    return version

@@ -68,7 +68,7 @@ class StdlibHttpNode(BaseNode):
             request_headers.update(headers)
         timeout = self.config.request_timeout if request_timeout is DEFAULT else request_timeout
         start = time.time()
-        connection = self._connection(timeout)  # type: ignore[arg-type]
+        connection = self._connection(timeout)
         try:
             connection.request(method, target, body=body or None, headers=request_headers)
             response = connection.getresponse()

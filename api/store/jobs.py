@@ -91,9 +91,10 @@ class JobStore:
 
     def get_job(self, job_id: str) -> dict[str, Any] | None:
         try:
-            return self.client.get(index=self.jobs, id=job_id)["_source"]
+            record: dict[str, Any] = self.client.get(index=self.jobs, id=job_id)["_source"]
         except NotFoundError:
             return None
+        return record
 
     def update_job(self, job_id: str, changes: dict[str, Any]) -> None:
         self.client.update(index=self.jobs, id=job_id, doc=changes, retry_on_conflict=5)
@@ -113,7 +114,8 @@ class JobStore:
         try:
             self.client.create(index=self.chunks, id=key, document=outcome)
         except ConflictError:
-            return self.client.get(index=self.chunks, id=key)["_source"]
+            recorded: dict[str, Any] = self.client.get(index=self.chunks, id=key)["_source"]
+            return recorded
         return outcome
 
     def cancel_chunks(self, outcomes: list[dict[str, Any]]) -> None:
@@ -135,9 +137,11 @@ class JobStore:
 
     def get_chunk(self, job_id: str, chunk: int) -> dict[str, Any] | None:
         try:
-            return self.client.get(index=self.chunks, id=self.chunk_id(job_id, chunk))["_source"]
+            chunk_id = self.chunk_id(job_id, chunk)
+            outcome: dict[str, Any] = self.client.get(index=self.chunks, id=chunk_id)["_source"]
         except NotFoundError:
             return None
+        return outcome
 
     def put_chunk(self, outcome: dict[str, Any]) -> None:
         key = self.chunk_id(outcome["job_id"], outcome["chunk"])

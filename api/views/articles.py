@@ -143,7 +143,8 @@ def _batch_items() -> list[Any]:
         except ValueError:
             raise ProblemError(400, "The body is not valid JSON.", kind="invalid-json") from None
     try:
-        return BatchInSchema().load(envelope)["articles"]
+        articles: list[Any] = BatchInSchema().load(envelope)["articles"]
+        return articles
     except ValidationError as error:
         raise ProblemError(
             422,

@@ -17,8 +17,8 @@ def require_api_key() -> None:
     keys = settings().api_keys
     if not keys or request.method in SAFE_METHODS:
         return
-    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
-    presented = presented.strip().encode()
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    presented = credentials.strip().encode()
     # Compare against every key, in constant time, so timing tells nothing about any of them.
     matches = [hmac.compare_digest(presented, key.encode()) for key in keys]
     if scheme.lower() != "bearer" or not any(matches):

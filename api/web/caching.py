@@ -7,9 +7,20 @@ Probes must never come from a cache (`no-store`).
 
 from __future__ import annotations
 
+from typing import Any
+
+from apispec import BasePlugin
 from flask import Flask, Response, request
 
 UNCACHEABLE_PATHS = frozenset({"/health", "/ready", "/metrics"})
+
+IF_NONE_MATCH = {
+    "in": "header",
+    "name": "If-None-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "The ETag of an earlier answer: 304 while the answer would be the same.",
+}
 
 
 def add_validators(response: Response) -> Response:
@@ -27,3 +38,17 @@ def add_validators(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_validators)
+
+
+class ConditionalReads(BasePlugin):
+    """Document what add_validators does: every cacheable GET takes If-None-Match and may
+    answer 304 Not Modified."""
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        get = (operations or {}).get("get")
+        if get is None or path in UNCACHEABLE_PATHS:
+            return
+        get.setdefault("parameters", []).append(IF_NONE_MATCH)
+        get.setdefault("responses", {})["304"] = {"description": "Not Modified"}

@@ -18,15 +18,18 @@ from api.web.metrics import service_metrics
 
 
 def settings() -> Settings:
-    return current_app.config["SETTINGS"]
+    configured: Settings = current_app.config["SETTINGS"]
+    return configured
 
 
 def article_index() -> ArticleIndex:
-    return current_app.extensions["article_index"]
+    index: ArticleIndex = current_app.extensions["article_index"]
+    return index
 
 
 def ner_engine() -> CoreNLPEngine:
-    return current_app.extensions["ner_engine"]
+    engine: CoreNLPEngine = current_app.extensions["ner_engine"]
+    return engine
 
 
 def story_keeper() -> StoryKeeper:
@@ -58,7 +61,8 @@ def search_service() -> SearchService:
 
 
 def job_broker() -> JobBroker:
-    return current_app.extensions["job_broker"]
+    broker: JobBroker = current_app.extensions["job_broker"]
+    return broker
 
 
 def job_service() -> JobService:

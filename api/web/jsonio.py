@@ -26,7 +26,8 @@ class OrjsonProvider(DefaultJSONProvider):
     def response(self, *args: Any, **kwargs: Any) -> Response:
         """jsonify: orjson's bytes go into the response as they are (no str round trip)."""
         if self.compact is False or (self.compact is None and self._app.debug):
-            return super().response(*args, **kwargs)
+            default: Response = super().response(*args, **kwargs)  # type: ignore[assignment]
+            return default
         obj = self._prepare_response_obj(args, kwargs)
         body = orjson.dumps(obj, default=self.default, option=_OPTIONS) + b"\n"
-        return self._app.response_class(body, mimetype=self.mimetype)
+        return Response(body, mimetype=self.mimetype)

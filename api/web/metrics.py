@@ -21,7 +21,8 @@ MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def service_metrics() -> ServiceMetrics:
-    return current_app.extensions["service_metrics"]
+    metrics: ServiceMetrics = current_app.extensions["service_metrics"]
+    return metrics
 
 
 def init_app(app: Flask) -> None:
@@ -40,7 +41,7 @@ def init_app(app: Flask) -> None:
         """Prometheus text exposition."""
         if os.environ.get(MULTIPROCESS_ENV):
             exposition = CollectorRegistry()
-            multiprocess.MultiProcessCollector(exposition)
+            multiprocess.MultiProcessCollector(exposition)  # type: ignore[no-untyped-call]
         else:
             exposition = registry
         # content_type, not mimetype: CONTENT_TYPE_LATEST names its charset already.

@@ -37,6 +37,7 @@ from api.errors import (
 )
 from api.extraction.corenlp import NerUnavailable
 from api.store import BACKEND_ERRORS, Failure, classify
+from api.web.caching import ConditionalReads
 from api.web.metrics import service_metrics
 from schemas.common import PROBLEM_CONTENT_TYPE as PROBLEM_MIMETYPE
 from schemas.common import PROBLEM_TYPE_PREFIX, ProblemSchema
@@ -261,9 +262,10 @@ class ProblemApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def __init__(self, app: Flask) -> None:
-        super().__init__(app, spec_kwargs={"extra_plugins": [ProblemResponses()]})
+        plugins = [ProblemResponses(), ConditionalReads()]
+        super().__init__(app, spec_kwargs={"extra_plugins": plugins})
 
-    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return handle_http_exception(error)
 
 

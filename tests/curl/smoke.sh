@@ -5,12 +5,19 @@
 #
 # With API_KEY set the service must have been started with API_KEYS containing it, and the
 # script also checks that a write without it is refused. Exits non-zero at the first failure.
+#
+# It runs against any service, however many articles it already holds: its article carries an
+# outlet of this run's own ("Smoke Tribune <run id>", SMOKE_RUN_ID or a random one), every
+# search filters by it, and the article is deleted on the way out, also when a step fails.
 set -euo pipefail
 
 BASE_URL="${BASE_URL:-http://127.0.0.1:8000}"
 API_KEY="${API_KEY:-}"
+RUN_ID="${SMOKE_RUN_ID:-$(date +%s)-$$-$RANDOM}"
+OUTLET="Smoke Tribune $RUN_ID"
+OUTLET_QUERY="outlet=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$OUTLET")"
 BODY="$(mktemp)"
-trap 'rm -f "$BODY"' EXIT
+ID=""
 auth=()
 [ -n "$API_KEY" ] && auth=(-H "Authorization: Bearer $API_KEY")
 
@@ -32,7 +39,16 @@ expect_status() {
   [ "$got" = "$want" ] || fail "expected HTTP $want, got $got"
 }
 
-ARTICLE='{"text": "By Mara Quint\n\nPresident Olena Kravets visited Kharkiv on Monday. Kravets met the mayor of Kharkiv and later flew to Lviv.", "url": "https://smoke.example/kravets-visit", "outlet": "Smoke Tribune", "published_at": "2025-05-04"}'
+ARTICLE='{"text": "By Mara Quint\n\nPresident Olena Kravets visited Kharkiv on Monday. Kravets met the mayor of Kharkiv and later flew to Lviv.", "url": "https://smoke.example/kravets-visit/'"$RUN_ID"'", "outlet": "'"$OUTLET"'", "published_at": "2025-05-04"}'
+
+# Whatever happened, the service is left as it was found.
+cleanup() {
+  if [ -n "$ID" ]; then
+    curl -sS -o /dev/null -X DELETE "$BASE_URL/articles/$ID?refresh=wait_for" "${auth[@]}" || true
+  fi
+  rm -f "$BODY"
+}
+trap cleanup EXIT
 
 step "GET /health"
 expect_status 200 "$(request GET /health)"; ok
@@ -60,23 +76,23 @@ ok
 
 step "GET /articles/{id}"
 expect_status 200 "$(request GET "/articles/$ID")"
-[ "$(json 'b["outlet"]["name"]')" = "Smoke Tribune" ] || fail "outlet not kept"
+[ "$(json 'b["outlet"]["name"]')" = "$OUTLET" ] || fail "outlet not kept"
 [ "$(json '",".join(a["name"] + ":" + a["type"] for a in b["authors"])')" = "Mara Quint:person" ] || fail "author not extracted"
 ok
 
 step "search by person (surname, any case)"
-expect_status 200 "$(request GET '/articles?person=kravets')"
+expect_status 200 "$(request GET "/articles?person=kravets&$OUTLET_QUERY")"
 [ "$(json '[i["id"] for i in b["items"]]')" = "['$ID']" ] || fail "person search missed it"
 ok
 
 step "search by region (the country finds a city or oblast)"
-expect_status 200 "$(request GET '/articles?region=UA')"
+expect_status 200 "$(request GET "/articles?region=UA&$OUTLET_QUERY")"
 [ "$(json 'b["total"]["value"]')" = "1" ] || fail "region search missed it"
 ok
 
 step "facets"
-expect_status 200 "$(request GET '/articles?facets=people,regions,outlets')"
-[ "$(json '[f["value"] for f in b["facets"]["outlets"]]')" = "['Smoke Tribune']" ] \
+expect_status 200 "$(request GET "/articles?facets=people,regions,outlets&$OUTLET_QUERY")"
+[ "$(json '[f["value"] for f in b["facets"]["outlets"]]')" = "['$OUTLET']" ] \
   || fail "outlet facet wrong"
 json '[f["value"] for f in b["facets"]["people"]]' | grep -q "Olena Kravets" || fail "person facet"
 ok
@@ -91,6 +107,7 @@ ok
 step "DELETE /articles/{id} (204), then GET is 404"
 expect_status 204 "$(request DELETE "/articles/$ID?refresh=wait_for" "${auth[@]}")"
 expect_status 404 "$(request GET "/articles/$ID")"
+ID=""
 ok
 
 echo "curl smoke test: all steps passed against $BASE_URL"

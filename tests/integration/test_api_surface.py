@@ -103,5 +103,17 @@ def test_reads_carry_an_etag_and_answer_304_when_unchanged(client):
     assert client.get("/articles", headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_openapi_declares_the_conditional_reads(spec):
+    """Every GET that answers 304 says so, with the header that asks for it; probes do not."""
+    for path, operations in spec["paths"].items():
+        if "get" not in operations:
+            continue
+        get = operations["get"]
+        headers = {p["name"] for p in get.get("parameters", []) if p["in"] == "header"}
+        cacheable = path not in {"/health", "/ready"}
+        assert ("304" in get["responses"]) is cacheable, path
+        assert ("If-None-Match" in headers) is cacheable, path
+
+
 def test_probes_are_never_cached(client):
     assert client.get("/health").headers["Cache-Control"] == "no-store"

@@ -26,7 +26,14 @@ from api.services.articles import article_id
 from api.web.context import job_broker, job_service
 from tests.conftest import ES_URL, NER_URL, closed_port_url
 from tests.support.faultproxy import FaultProxy
-from tests.support.jobs import LocalRedis, Workers, running_workers
+from tests.support.jobs import (
+    LocalRedis,
+    Workers,
+    articles,
+    processed,
+    running_workers,
+    stored_ids,
+)
 
 NDJSON = "application/x-ndjson"
 # Short enough that a killed worker's chunk comes back within the test's patience.
@@ -74,14 +81,6 @@ def jobs_client(broker: LocalRedis, prefix: str, workers: Workers) -> FlaskClien
     return app.test_client()
 
 
-def articles(count: int, tag: str | None = None) -> list[dict[str, Any]]:
-    tag = tag or uuid.uuid4().hex[:8]
-    return [
-        {"text": f"Anna Kovalenko met the mayor of Lviv on day {i} of the talks ({tag})."}
-        for i in range(count)
-    ]
-
-
 def ndjson(items: list[Any]) -> str:
     return "\n".join(json.dumps(item) for item in items) + "\n"
 
@@ -104,21 +103,6 @@ def wait_for(
             return job
         assert time.monotonic() < deadline, f"job still {job['status']}: {job['counts']}"
         time.sleep(0.5)
-
-
-def stored_ids(es: Elasticsearch, prefix: str, items: list[dict[str, Any]]) -> list[str]:
-    """The ids among these articles' that are stored, each as often as it is stored."""
-    es.indices.refresh(index=f"{prefix}articles")
-    ids = [article_id(item) for item in items]
-    found = es.search(
-        index=f"{prefix}articles", query={"ids": {"values": ids}}, size=len(ids), source=False
-    )
-    return [hit["_id"] for hit in found["hits"]["hits"]]
-
-
-def processed(job: dict[str, Any]) -> int:
-    counts = job["counts"]
-    return sum(counts[name] for name in ("created", "updated", "unchanged", "failed"))
 
 
 def test_a_2000_article_job_completes_with_the_right_counts(jobs_client, es, prefix):
@@ -348,6 +332,16 @@ def test_an_unknown_job_is_404(jobs_client):
     assert jobs_client.get(f"/jobs/{uuid.uuid4().hex}").status_code == 404
     assert jobs_client.get("/jobs/not-a-job").status_code == 404
     assert jobs_client.delete(f"/jobs/{uuid.uuid4().hex}").status_code == 404
+
+
+def test_a_page_past_the_failures_is_empty_and_a_page_past_32_bits_is_422(jobs_client):
+    location = submit(jobs_client, [{"text": ""}])
+    job = wait_for(jobs_client, location)
+    assert job["failures"]["total"] == 1
+    past = jobs_client.get(f"{location}?page={2**31 - 1}")
+    assert past.status_code == 200 and past.get_json()["failures"]["items"] == []
+    huge = jobs_client.get(f"{location}?page={10**30}")
+    assert huge.status_code == 422 and "page" in huge.get_json()["errors"]
 
 
 def test_broker_down_at_post_time_is_503_with_retry_after(prefix, es):

@@ -28,19 +28,67 @@ def prefix(es):
         yield name
 
 
-def test_curl_smoke_script_passes_against_gunicorn(prefix):
+def run_smoke_script(base_url: str, **environment: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", str(ROOT / "tests" / "curl" / "smoke.sh")],
+        env={**os.environ, "BASE_URL": base_url, "API_KEY": KEY, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def post_article(base_url: str, article: dict) -> str:
+    request = urllib.request.Request(
+        f"{base_url}/articles?refresh=wait_for",
+        data=json.dumps(article).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.load(response)["id"]
+
+
+def stored_ids(base_url: str) -> list[str]:
+    with urllib.request.urlopen(f"{base_url}/articles?per_page=100", timeout=30) as response:
+        return [item["id"] for item in json.load(response)["items"]]
+
+
+# Another client's article about the same person and place: the smoke test must not see it.
+NEIGHBOUR = {
+    "text": "Olena Kravets opened a bridge in Kharkiv. Kravets thanked the engineers.",
+    "url": "https://neighbour.example/kravets-bridge",
+    "outlet": "Neighbour Gazette",
+}
+
+
+def test_curl_smoke_script_passes_against_a_populated_service_and_leaves_nothing(prefix):
     with gunicorn(
         ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, API_KEYS=KEY, WEB_CONCURRENCY="1"
     ) as base_url:
-        result = subprocess.run(
-            ["bash", str(ROOT / "tests" / "curl" / "smoke.sh")],
-            env={**os.environ, "BASE_URL": base_url, "API_KEY": KEY},
-            capture_output=True,
-            text=True,
-            timeout=120,
+        neighbour = post_article(base_url, NEIGHBOUR)
+        result = run_smoke_script(base_url)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "all steps passed" in result.stdout
+        assert stored_ids(base_url) == [neighbour]
+
+
+def test_curl_smoke_script_cleans_up_when_a_step_fails(prefix):
+    with gunicorn(
+        ES_URL=ES_URL, ES_INDEX_PREFIX=prefix, API_KEYS=KEY, WEB_CONCURRENCY="1"
+    ) as base_url:
+        # An article under the run's own outlet makes its searches find two: a failure after
+        # the script has written its article.
+        intruder = post_article(
+            base_url, {**NEIGHBOUR, "outlet": "Smoke Tribune run-42", "url": "https://x.example/k"}
         )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "all steps passed" in result.stdout
+        result = run_smoke_script(base_url, SMOKE_RUN_ID="run-42")
+        assert result.returncode != 0
+        steps = result.stdout.splitlines()
+        assert any(
+            step.startswith("POST /articles creates") and step.endswith("ok") for step in steps
+        )
+        assert any("FAILED" in step for step in steps), result.stdout
+        assert stored_ids(base_url) == [intruder]
 
 
 def test_concurrent_requests_to_several_workers_each_get_their_own_answer(prefix):

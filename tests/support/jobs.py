@@ -13,10 +13,15 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from elasticsearch import Elasticsearch
+
+from api.services.articles import article_id
 from api.worker import WORKER_ARGS
 from tests.support.gunicorn import ROOT, free_port
 
@@ -113,3 +118,26 @@ def running_workers(environment: dict[str, str], log_dir: Path) -> Iterator[Work
         yield workers
     finally:
         workers.stop_all()
+
+
+def articles(count: int, tag: str | None = None) -> list[dict[str, Any]]:
+    tag = tag or uuid.uuid4().hex[:8]
+    return [
+        {"text": f"Anna Kovalenko met the mayor of Lviv on day {i} of the talks ({tag})."}
+        for i in range(count)
+    ]
+
+
+def stored_ids(es: Elasticsearch, prefix: str, items: list[dict[str, Any]]) -> list[str]:
+    """The ids among these articles' that are stored, each as often as it is stored."""
+    es.indices.refresh(index=f"{prefix}articles")
+    ids = [article_id(item) for item in items]
+    found = es.search(
+        index=f"{prefix}articles", query={"ids": {"values": ids}}, size=len(ids), source=False
+    )
+    return [hit["_id"] for hit in found["hits"]["hits"]]
+
+
+def processed(job: dict[str, Any]) -> int:
+    counts = job["counts"]
+    return sum(counts[name] for name in ("created", "updated", "unchanged", "failed"))

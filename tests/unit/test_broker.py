@@ -1,5 +1,6 @@
 """The Celery and compose settings that make redelivery work (no broker needed)."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -9,6 +10,7 @@ from api.config import load_settings
 from api.worker import WORKER_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
+SUPERVISED = ROOT / "scripts" / "supervisord.conf"
 
 
 def test_chunks_are_acknowledged_late_one_at_a_time_and_redelivered_after_the_timeout():
@@ -40,10 +42,19 @@ def test_job_settings_come_from_the_environment():
 
 
 def test_every_worker_runs_with_the_same_options():
-    """make run, make worker, compose, the tests and the bench (which reads WORKER_ARGS)."""
+    """make run (through supervisord), make worker, compose, the tests and the bench (which
+    reads WORKER_ARGS)."""
     makefile = (ROOT / "Makefile").read_text()
     assert f"WORKER_ARGS := {' '.join(WORKER_ARGS)}\n" in makefile
-    assert makefile.count("celery -A api.worker worker $(WORKER_ARGS)") == 2
+    assert makefile.count("celery -A api.worker worker $(WORKER_ARGS)") == 1
+    run_recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert run_recipe and "supervisord -c scripts/supervisord.conf" in run_recipe.group(1)
+    assert 'WORKER_ARGS="$(WORKER_ARGS)"' in run_recipe.group(1)
+    programs = dict(
+        re.findall(r"^\[program:(\w+)\]\ncommand = (.*)$", SUPERVISED.read_text(), re.M)
+    )
+    assert programs["worker"] == "celery -A api.worker worker %(ENV_WORKER_ARGS)s --loglevel INFO"
+    assert programs["api"] == "gunicorn -c gunicorn.conf.py"
     assert "--without-heartbeat" in WORKER_ARGS
     services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
     assert services["worker"]["command"][4:-2] == list(WORKER_ARGS)
@@ -52,6 +63,8 @@ def test_every_worker_runs_with_the_same_options():
 def test_compose_runs_redis_and_a_worker_on_the_shared_broker():
     services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
     assert services["worker"]["command"][:3] == ["celery", "-A", "api.worker"]
+    # A worker that dies is started again, as `make run`'s supervisord does.
+    assert services["worker"]["restart"] == "unless-stopped"
     broker = "redis://redis:6379/0"
     assert services["worker"]["environment"]["BROKER_URL"] == broker
     assert services["api"]["environment"]["BROKER_URL"] == broker
