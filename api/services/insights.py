@@ -9,15 +9,19 @@ changes trends nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from api.errors import NotFound
+from api.errors import NotFound, TooManyBuckets
 from api.services import search_parser
 from api.store import insights
 from api.store.index import ArticleIndex
-from api.store.queries import parse_hit
+from api.store.queries import SearchSpec, parse_hit
+
+# A zero-filled timeline holds at most this many buckets.
+MAX_FILLED_BUCKETS = 10_000
 
 # GET /trends?window=: hours or days.
 WINDOW_UNITS = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1)}
@@ -120,3 +124,51 @@ class InsightService:
 
 def _iso(instant: dt.datetime) -> str:
     return instant.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def timeline_spec(index: ArticleIndex, spec: SearchSpec) -> SearchSpec:
+    """The published_at facet's interval (interval=auto resolved) and, with zero_fill, the
+    bounds its empty buckets run between: the dates asked, or else those of the matching
+    articles (one more request, only when a bound is missing)."""
+    if spec.interval != "auto" and not spec.zero_fill:
+        return spec
+    first, last = _day_start(spec.filters.published_from), _day_end(spec.filters.published_to)
+    if first is None or last is None:
+        answer = index.search(insights.date_bounds_body(spec.q, spec.filters))
+        found = insights.parse_date_bounds(answer["aggregations"])
+        if found is None:  # nothing dated matches: no buckets at all
+            return dataclasses.replace(spec, interval=_fixed(spec.interval, "day"))
+        first, last = first or found[0], last or found[1]
+    interval = insights.auto_interval(first, last) if spec.interval == "auto" else spec.interval
+    if not spec.zero_fill:
+        return dataclasses.replace(spec, interval=interval)
+    buckets = insights.bucket_count(first, last, interval)
+    if buckets > MAX_FILLED_BUCKETS:
+        raise TooManyBuckets(
+            f"zero_fill would answer {buckets:,} {interval} buckets (at most "
+            f"{MAX_FILLED_BUCKETS:,}); narrow the dates or choose a coarser interval.",
+            errors={"zero_fill": [f"At most {MAX_FILLED_BUCKETS:,} buckets."]},
+        )
+    bounds = (_millis(first), _millis(last))
+    return dataclasses.replace(spec, interval=interval, timeline_bounds=bounds)
+
+
+def _fixed(interval: str, fallback: str) -> str:
+    return fallback if interval == "auto" else interval
+
+
+def _day_start(day: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(day, dt.time(), dt.UTC) if day else None
+
+
+def _day_end(day: dt.date | None) -> dt.datetime | None:
+    """The last instant of the day (the published_to filter includes its whole day)."""
+    if not day:
+        return None
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), dt.UTC) - dt.timedelta(
+        milliseconds=1
+    )
+
+
+def _millis(instant: dt.datetime) -> int:
+    return int(instant.timestamp() * 1000)

@@ -133,12 +133,16 @@ AUTO_MAX_BUCKETS = 100
 def auto_interval(first: dt.datetime, last: dt.datetime) -> str:
     """The finest calendar interval whose buckets from `first` to `last` number at most
     AUTO_MAX_BUCKETS (a month counted as 31 days, so never more); month beyond."""
-    span = last - first
-    for name, length in AUTO_INTERVALS:
-        # Buckets are aligned to the calendar: a span may touch one more than span / length.
-        if span // length + 2 <= AUTO_MAX_BUCKETS:
+    for name, _ in AUTO_INTERVALS:
+        if bucket_count(first, last, name) <= AUTO_MAX_BUCKETS:
             return name
     return "month"
+
+
+def bucket_count(first: dt.datetime, last: dt.datetime, interval: str) -> int:
+    """How many calendar buckets of `interval` from `first` to `last` touch (at most)."""
+    length = dict(AUTO_INTERVALS)[interval]
+    return (last - first) // length + 2
 
 
 def date_bounds_body(q: str | None, filters: queries.Filters) -> dict[str, Any]:
