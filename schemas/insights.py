@@ -55,12 +55,12 @@ class TrendsQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-ty
     from_ = IsoDateOrDateTime(
         data_key="from",
         attribute="from_",
-        metadata={"description": "Start of an explicit window (inclusive); with `to`"},
+        metadata={"description": "Start of an explicit window (inclusive); with `to`, else 422"},
     )
     to = IsoDateOrDateTime(
         metadata={
             "description": "End of an explicit window (exclusive; a date includes its whole "
-            "day); with `from`, after it"
+            "day); with `from`, after it and at most 366 days after it, else 422"
         }
     )
     q = fields.String(
@@ -77,8 +77,21 @@ class TrendsQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-ty
         if (start is None) != (end is None):
             missing = "from" if start is None else "to"
             raise ValidationError("Give both from and to, or neither.", field_name=missing)
-        if start and end and _instant(end, True) <= _instant(start, False):
+        if not (start and end):
+            return
+        first, last = _instant(start, False), _instant(end, True)
+        if last <= first:
             raise ValidationError("Must be after from.", field_name="to")
+        if last - first > dt.timedelta(days=MAX_WINDOW_DAYS):
+            raise ValidationError(
+                f"A window spans at most {MAX_WINDOW_DAYS} days.", field_name="to"
+            )
+        try:
+            first - (last - first)  # the period before the window must be a date too
+        except OverflowError:
+            raise ValidationError(
+                "Too early to have a period before it.", field_name="from"
+            ) from None
 
     @post_load
     def _instants(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:

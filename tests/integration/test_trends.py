@@ -175,6 +175,8 @@ def test_window_counts_back_from_now(es):
         ("from=2025-04-02&to=2025-04-01", "to"),
         ("from=2025-04-01T10:00:00Z&to=2025-04-01T09:00:00Z", "to"),
         ("from=2025-02-30&to=2025-03-01", "from"),
+        ("from=2024-01-01&to=2025-03-01", "to"),
+        ("from=0001-01-01&to=0001-01-02", "from"),
         ("size=0", "size"),
         ("size=101", "size"),
         ("language=english", "language"),
