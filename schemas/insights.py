@@ -13,18 +13,17 @@ from schemas.articles import IsoDateOrDateTime, StoryArticleSchema
 from schemas.search import MAX_QUERY_LENGTH, ArticleSummarySchema, EntityFiltersSchema
 
 TREND_KINDS = tuple(kind.name for kind in ENTITY_KINDS)
-WINDOW_PATTERN = r"^[1-9][0-9]{0,3}[hd]$"
-MAX_WINDOW_DAYS = 366
+# Hours up to 9999 or days up to 999: the pattern states the whole rule, so that the OpenAPI
+# document says exactly what is accepted.
+WINDOW_PATTERN = r"^([1-9][0-9]{0,3}h|[1-9][0-9]{0,2}d)$"
+MAX_WINDOW_DAYS = 999
 MAX_TRENDS = 100
 MAX_RELATED = 50
 
 
 def _window(value: str) -> None:
     if not re.match(WINDOW_PATTERN, value):
-        raise ValidationError("A number of hours or days: 24h, 7d.")
-    hours = int(value[:-1]) * (24 if value.endswith("d") else 1)
-    if hours > MAX_WINDOW_DAYS * 24:
-        raise ValidationError(f"At most {MAX_WINDOW_DAYS} days.")
+        raise ValidationError("Hours or days: 24h, 7d (at most 9999h or 999d).")
 
 
 def _instant(value: str, end_of_range: bool) -> dt.datetime:
@@ -46,7 +45,8 @@ class TrendsQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-ty
         load_default="24h",
         validate=_window,
         metadata={
-            "description": "The window, back from now: hours or days (24h, 7d; at most 366d). "
+            "description": "The window, back from now: hours or days (24h, 7d; at most 9999h "
+            "or 999d). "
             "It is compared with the period of the same length right before it.",
             "pattern": WINDOW_PATTERN,
             "example": "7d",
@@ -60,7 +60,7 @@ class TrendsQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-ty
     to = IsoDateOrDateTime(
         metadata={
             "description": "End of an explicit window (exclusive; a date includes its whole "
-            "day); with `from`, after it and at most 366 days after it, else 422"
+            "day); with `from`, after it and at most 999 days after it, else 422"
         }
     )
     q = fields.String(

@@ -28,7 +28,7 @@ def drop_unexpressible_combinations(case: Any) -> None:
 
 
 def _one_trend_window(query: dict[str, Any]) -> None:
-    """An explicit window needs both bounds, in order, at most 366 days apart, and a period of
+    """An explicit window needs both bounds, in order, at most 999 days apart, and a period of
     dates before it; otherwise `window` alone is sent. A bound that is no date at all is left
     for the schema to refuse (negative cases)."""
     bounds = {name: _date(query[name]) for name in ("from", "to") if name in query}
@@ -38,7 +38,7 @@ def _one_trend_window(query: dict[str, Any]) -> None:
     usable = (
         first is not None
         and last is not None
-        and first < last <= first + dt.timedelta(days=365)
+        and first < last <= first + dt.timedelta(days=998)
         and first.year > 2
     )
     if not usable:
