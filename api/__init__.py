@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     app.url_map.converters["article_id"] = ArticleIdConverter
     api = ProblemApi(app)
     api.register_converter(ArticleIdConverter, ArticleIdConverter.openapi)
-    from api.views import articles, entities, extract, health, jobs, stories, ui
+    from api.views import articles, entities, extract, health, insights, jobs, stories, ui
 
-    resources = [articles.blp, stories.blp, jobs.blp, extract.blp, entities.blp]
+    resources = [articles.blp, stories.blp, jobs.blp, extract.blp, entities.blp, insights.blp]
     limits.init_rate_limits(app, settings, resources)
     for blueprint in [health.blp, *resources]:
         api.register_blueprint(blueprint)

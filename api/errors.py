@@ -55,3 +55,7 @@ class PageTooDeep(DomainError):
 
 class Unavailable(DomainError):
     """A component the request needs (the NER server, ...) is down: retry later."""
+
+
+class TooManyBuckets(DomainError):
+    """A zero-filled timeline would hold more buckets than an answer may."""

@@ -10,7 +10,11 @@
    corpus's own people, countries, authors and title words: full text; person; region (a
    country code, which matches its regions and cities); author; facets on people, regions and
    outlets; a date histogram (facets=published_at, per_page=0); highlights; and a cursor walk
-   of 10,000 results (100 pages of 100, following next_cursor; every page is one request).
+   of 10,000 results (100 pages of 100, following next_cursor; every page is one request);
+   and (issue #26) trends, GET /trends over an explicit 7-day window inside the corpus's dates
+   (people, regions or organisations; half of them with a region or text filter), and related
+   articles, GET /articles/{id}/related of an article of the corpus. Their p50 and p99 are
+   printed beside a plain search's (the `text` kind) of the same run.
      api:    the GET requests to gunicorn (`gunicorn -c gunicorn.conf.py`, default workers);
      direct: the same Elasticsearch requests, built by api.services.search.SearchService
              and api.store.queries exactly as the service builds them (same code, with an index
@@ -26,6 +30,7 @@ Run:   ES_URL=http://127.0.0.1:9250 .venv/bin/python bench/search.py --articles 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -62,9 +67,22 @@ TARGET_P50 = 1.25  # at 1,000,000 articles and 1 client
 TARGET_P99 = 1.3
 TARGET_THROUGHPUT = 0.8  # at 16 clients
 TARGET_PYTHON_MS = 2.0  # API Python CPU per request at 50,000 articles
-KINDS = ("text", "person", "region", "author", "facets", "histogram", "highlight", "cursor")
-# Per operation; a cursor walk is 100 requests, so about a fifth of all requests are its pages.
-WEIGHTS = (15, 15, 15, 10, 15, 10, 15, 0.25)
+KINDS = (
+    "text",
+    "person",
+    "region",
+    "author",
+    "facets",
+    "histogram",
+    "highlight",
+    "cursor",
+    "trends",
+    "related",
+)
+# Per operation; a cursor walk is 100 requests, so about a sixth of all requests are its pages.
+WEIGHTS = (15, 15, 15, 10, 15, 10, 15, 0.25, 10, 10)
+TARGET_TRENDS = 4.0  # trends p50 / plain search p50, at 200,000 articles
+TREND_KINDS = ("people", "people", "regions", "organizations")
 WALK_RESULTS = 10_000
 WALK_PAGE = 100
 SAMPLE_RECORDS = 20_000
@@ -82,10 +100,15 @@ class Terms:
         countries: Counter[str] = Counter()
         authors: Counter[str] = Counter()
         words: Counter[str] = Counter()
+        ids: list[str] = []
+        days: set[str] = set()
         path = corpus_files(articles, seed, jobs=2)[0]
         with path.open("rb") as handle:
             for _, line in zip(range(SAMPLE_RECORDS), handle, strict=False):
                 record = json.loads(line)
+                ids.append(record["id"])
+                if record.get("published_at"):
+                    days.add(record["published_at"][:10])
                 people.update(p["name"] for p in record["people"])
                 countries.update(r["code"] for r in record["regions"] if r.get("type") == "country")
                 authors.update(a["name"] for a in record["authors"])
@@ -98,6 +121,9 @@ class Terms:
         # Mid-frequency title words: common enough to match, rare enough to be selective.
         self.words = [w for w, _ in words.most_common(2000)[30:]]
         self.common_words = [w for w, _ in words.most_common(30)]
+        self.ids = ids[:2000]
+        # Trend windows start on a day of the corpus, a week before its last day at the latest.
+        self.days = sorted(days)[:-7] or sorted(days)
 
     @staticmethod
     def draw(rng: random.Random, counted: list[tuple[str, int]]) -> str:
@@ -138,6 +164,20 @@ class QueryMix:
             }
         if kind == "highlight":
             return kind, {"q": rng.choice(terms.words), "highlight": "true"}
+        if kind == "trends":
+            start = dt.date.fromisoformat(rng.choice(terms.days))
+            trend: dict[str, Any] = {
+                "kind": rng.choice(TREND_KINDS),
+                "from": start.isoformat(),
+                "to": (start + dt.timedelta(days=6)).isoformat(),
+            }
+            if rng.random() < 0.25:
+                trend["region"] = [terms.draw(rng, terms.countries)]
+            elif rng.random() < 0.33:
+                trend["q"] = rng.choice(terms.words)
+            return kind, trend
+        if kind == "related":
+            return kind, {"id": rng.choice(terms.ids), "size": 10}
         # A walk sorted by relevance (over a point-in-time) or by date (no point-in-time).
         if rng.random() < 0.5:
             return kind, {"q": rng.choice(terms.common_words), "per_page": WALK_PAGE}
@@ -166,6 +206,20 @@ class DirectIndex:
     def close_point_in_time(self, pit_id: str) -> None:
         self._post("DELETE", "/_pit", {"id": pit_id})
 
+    def get(self, article_id: str) -> Any:
+        """The stored article, as ArticleIndex.get gives it (what related articles read)."""
+        from api.store.index import strip_internal
+
+        status, data = self.http.json("GET", f"/{self.alias}/_doc/{article_id}")
+        if status != 200:
+            return None
+        return argparse.Namespace(article=strip_internal(data["_source"]))
+
+    def story_members(self, story_ids: list[str], size: int) -> tuple[int, list[dict[str, Any]]]:
+        from api.store.index import ArticleIndex
+
+        return ArticleIndex.story_members(self, story_ids, size)  # type: ignore[arg-type]
+
     def story_sizes(self, story_ids: list[str], article_ids: list[str]) -> dict[str, Any]:
         """The service's story-size lookup (one aggregation when the hits have stories), sent
         through this object's search: the same request as the API's."""
@@ -179,29 +233,45 @@ class ApiRunner:
         self.http = Http(url)
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
-        query = urllib.parse.urlencode(args, doseq=True)
-        status, data = self.http.request("GET", f"/articles?{query}")
+        if kind == "related":
+            path = f"/articles/{args['id']}/related?size={args['size']}"
+        else:
+            route = "/trends" if kind == "trends" else "/articles"
+            path = f"{route}?{urllib.parse.urlencode(args, doseq=True)}"
+        status, data = self.http.request("GET", path)
         return status, json.loads(data) if status == 200 else None
 
 
 class DirectRunner:
     def __init__(self, alias: str) -> None:
         from api.extraction.gazetteer import region_records
+        from api.services.insights import InsightService
         from api.services.search import SearchService
         from api.store.languages import LEMMATIZED_LANGUAGES
         from api.store.queries import Highlighting
         from api.textanalysis import preload
+        from schemas.insights import RelatedQueryArgsSchema, TrendsQueryArgsSchema
         from schemas.search import ArticleQueryArgsSchema
 
         highlighting = Highlighting("<mark>", "</mark>")
-        self.search_service = SearchService(DirectIndex(alias), highlighting)  # type: ignore[arg-type]
+        index = DirectIndex(alias)
+        self.search_service = SearchService(index, highlighting)  # type: ignore[arg-type]
+        self.insights = InsightService(index, self.search_service.with_story_sizes)  # type: ignore[arg-type]
         self.schema = ArticleQueryArgsSchema()
+        self.trends_schema = TrendsQueryArgsSchema()
+        self.related_schema = RelatedQueryArgsSchema()
         # The gazetteer and the lemmatizer's dictionaries load on first use: here, not in the
         # measured window (the service loads them before forking its workers).
         region_records("Ukraine")
         preload(LEMMATIZED_LANGUAGES)
 
     def run(self, kind: str, args: dict[str, Any]) -> tuple[int, Any]:
+        if kind == "trends":
+            trend = self.trends_schema.load(args)
+            return 200, self.insights.trends(trend["kind"], trend)
+        if kind == "related":
+            size = self.related_schema.load({"size": args["size"]})["size"]
+            return 200, self.insights.related(args["id"], size)
         loaded = self.schema.load(args)
         return 200, self.search_service.search(loaded)
 
@@ -556,12 +626,30 @@ def main() -> None:
         rate = ratio(api["throughput"], direct["throughput"])
         mark = verdict(rate, TARGET_THROUGHPUT, True)
         print(f"16 clients: throughput api/direct = {rate:.2f}  {mark}")
+    for clients, (api, _direct) in measured.items():
+        plain = api["kinds"].get("text")
+        for kind in ("trends", "related"):
+            found = api["kinds"].get(kind)
+            if not plain or not found:
+                continue
+            p50 = ratio(found["p50"], plain["p50"])
+            line = (
+                f"{clients} client(s): {kind} p50 {found['p50']:.1f} ms, p99 "
+                f"{found['p99']:.1f} ms; plain search (text) p50 {plain['p50']:.1f} ms, p99 "
+                f"{plain['p99']:.1f} ms; {kind}/plain p50 = {p50:.2f}"
+            )
+            if kind == "trends":
+                line += f"  {verdict(p50, TARGET_TRENDS, False)}"
+            print(line)
     python = [api["cpu_ms_per_request"].get(SERVICE, 0) for api, _ in results.values()]
     if python:
         worst = max(python)
         mark = verdict(worst, TARGET_PYTHON_MS, False)
         print(f"API Python CPU per request, worst level = {worst:.2f} ms  {mark}")
-    print("(targets: p50 and p99 at 1,000,000 articles, Python CPU at 50,000)")
+    print(
+        "(targets: p50 and p99 at 1,000,000 articles, Python CPU at 50,000, trends under "
+        f"{TARGET_TRENDS:.0f}x a plain search's p50 at 200,000)"
+    )
     print(f"(the corpus index {alias} is kept for the next run; bench/corpus.py --drop deletes it)")
 
 

@@ -18,7 +18,7 @@ from schemas.articles import (
 
 SORTS = ("relevance", "-published_at", "published_at")
 FACETS = (*(kind.name for kind in ENTITY_KINDS), "published_at")
-INTERVALS = ("day", "week", "month")
+INTERVALS = ("hour", "day", "week", "month", "auto")
 MAX_PER_PAGE = 100
 MAX_QUERY_LENGTH = 1000
 MAX_VALUE_LENGTH = 300
@@ -123,7 +123,20 @@ class ArticleQueryArgsSchema(EntityFiltersSchema):  # type: ignore[misc, valid-t
     interval = fields.String(
         load_default="month",
         validate=validate.OneOf(INTERVALS),
-        metadata={"description": "Bucket size of the published_at facet"},
+        metadata={
+            "description": "Bucket size of the published_at facet; auto: the finest of hour, "
+            "day, week and month that gives at most about 100 buckets for the dates asked "
+            "(published_from/published_to) or else those of the matching articles. The "
+            "answer's `interval` says which."
+        },
+    )
+    zero_fill = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The published_at facet also lists empty buckets, with count 0: "
+            "from published_from to published_to when given, else from the first matching "
+            "article to the last (at most 10,000 buckets, else 422)"
+        },
     )
     fields_ = CommaSeparated(("text",), data_key="fields", attribute="fields")
     collapse = fields.String(
@@ -199,6 +212,10 @@ class SearchResultSchema(Schema):
     stories = fields.Integer(metadata={"description": "Matching stories; with collapse=story"})
     items = fields.List(fields.Nested(ArticleSummarySchema), required=True)
     facets = fields.Nested(FacetsSchema)
+    interval = fields.String(
+        validate=validate.OneOf(INTERVALS[:-1]),
+        metadata={"description": "The published_at facet's bucket size; with that facet"},
+    )
     next_cursor = fields.String(
         allow_none=True, required=True, metadata={"description": "null on the last page"}
     )

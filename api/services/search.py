@@ -19,7 +19,7 @@ from api.entities import KINDS_BY_NAME
 from api.errors import NotFound
 from api.extraction.gazetteer import ancestors
 from api.extraction.identity import organization
-from api.services import search_parser, search_serializer
+from api.services import insights, search_parser, search_serializer
 from api.services.people import PeopleDirectory
 from api.services.search_parser import lookup_keys, region_lookup_keys
 from api.store import PointInTimeExpired, SearchAfterRejected, queries
@@ -43,11 +43,16 @@ class SearchService:
     def search(self, args: dict[str, Any]) -> dict[str, Any]:
         """Run a search from ArticleQueryArgsSchema's arguments: parse, execute, serialize."""
         parsed = search_parser.parse_search(args, self.highlighting)
+        if "published_at" in parsed.spec.facets:
+            spec = insights.timeline_spec(self.index, parsed.spec)
+            parsed = dataclasses.replace(parsed, spec=spec)
         response, pit_id = self._execute(parsed)
         page = search_serializer.page(parsed, response, pit_id)
         if page.close_pit:
             self.index.close_point_in_time(page.close_pit)
         page.result["items"] = self.with_story_sizes(page.result["items"])
+        if "published_at" in parsed.spec.facets:
+            page.result["interval"] = parsed.spec.interval
         return page.result
 
     def _execute(self, parsed: search_parser.ParsedSearch) -> tuple[dict[str, Any], str | None]:

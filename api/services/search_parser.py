@@ -160,6 +160,7 @@ def parse_search(args: dict[str, Any], highlighting: queries.Highlighting) -> Pa
         facets=tuple(args.get("facets") or ()),
         facet_size=args["facet_size"],
         interval=args["interval"],
+        zero_fill=bool(args.get("zero_fill")),
         highlight=highlighting if args.get("highlight") else None,
         include_text="text" in (args.get("fields") or ()),
         pit_id=pit_id,

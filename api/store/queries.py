@@ -27,6 +27,7 @@ TITLE_BOOST = 3
 SUMMARY_EXCLUDES = [*DERIVED_FIELDS, "content_hash", "provenance"]
 TIE_BREAKER = {"id": "asc"}
 DATE_FORMAT = "yyyy-MM-dd"
+HOUR_FORMAT = "yyyy-MM-dd'T'HH:mm:ss'Z'"  # hourly timeline buckets (always UTC)
 # How long a point-in-time outlives its last page: a cursor idle for longer has expired.
 PIT_KEEP_ALIVE_MINUTES = 5
 PIT_KEEP_ALIVE = f"{PIT_KEEP_ALIVE_MINUTES}m"
@@ -62,6 +63,10 @@ class SearchSpec:
     facets: tuple[str, ...] = ()
     facet_size: int = 10
     interval: str = "month"
+    # The published_at facet's empty buckets as 0 (issue #26), between these bounds (epoch
+    # milliseconds) when known; else between the first and the last article.
+    zero_fill: bool = False
+    timeline_bounds: tuple[int, int] | None = None
     highlight: Highlighting | None = None
     include_text: bool = False
     pit_id: str | None = None
@@ -214,19 +219,19 @@ _STORY_COUNT = {"cardinality": {"field": "story.id", "precision_threshold": STOR
 
 
 def facet_aggregations(
-    facets: Iterable[str], size: int, interval: str, count_stories: bool = False
+    facets: Iterable[str],
+    size: int,
+    interval: str,
+    count_stories: bool = False,
+    zero_fill: bool = False,
+    timeline_bounds: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
     """Facet aggregations; with count_stories every bucket also counts its distinct stories."""
     aggregations: dict[str, Any] = {}
     for name in facets:
         if name == "published_at":
             aggregations[name] = {
-                "date_histogram": {
-                    "field": "published_at",
-                    "calendar_interval": interval,
-                    "format": DATE_FORMAT,
-                    "min_doc_count": 1,
-                }
+                "date_histogram": timeline_histogram(interval, zero_fill, timeline_bounds)
             }
         elif name == "people":  # one bucket per person, whatever the spelling (issue #25)
             aggregations[name] = identity_queries.people_facet(size)
@@ -235,6 +240,22 @@ def facet_aggregations(
         if count_stories:
             aggregations[name].setdefault("aggs", {})["stories"] = _STORY_COUNT
     return aggregations
+
+
+def timeline_histogram(
+    interval: str, zero_fill: bool, bounds: tuple[int, int] | None
+) -> dict[str, Any]:
+    """The published_at facet's histogram; with zero_fill its empty buckets too (from the
+    first bound to the last, when given)."""
+    histogram: dict[str, Any] = {
+        "field": "published_at",
+        "calendar_interval": interval,
+        "format": HOUR_FORMAT if interval == "hour" else DATE_FORMAT,
+        "min_doc_count": 0 if zero_fill else 1,
+    }
+    if zero_fill and bounds:
+        histogram["extended_bounds"] = {"min": bounds[0], "max": bounds[1]}
+    return histogram
 
 
 def highlight_clause(q: str, highlighting: Highlighting) -> dict[str, Any]:
@@ -271,7 +292,12 @@ def search_body(spec: SearchSpec) -> dict[str, Any]:
         body["from"] = spec.offset
     if spec.facets:
         body["aggs"] = facet_aggregations(
-            spec.facets, spec.facet_size, spec.interval, spec.collapse_story
+            spec.facets,
+            spec.facet_size,
+            spec.interval,
+            spec.collapse_story,
+            spec.zero_fill,
+            spec.timeline_bounds,
         )
     if spec.collapse_story:
         # Elasticsearch collapses only the top hits: `from` pages through stories (search_after

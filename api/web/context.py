@@ -8,6 +8,7 @@ from api.broker import JobBroker
 from api.config import Settings
 from api.extraction import CoreNLPEngine
 from api.services.articles import ArticleService
+from api.services.insights import InsightService
 from api.services.jobs import JobService
 from api.services.search import SearchService
 from api.services.stories import StoryKeeper
@@ -58,6 +59,11 @@ def search_service() -> SearchService:
             article_index(), highlighting
         )
     return found
+
+
+def insight_service() -> InsightService:
+    """Trends and related articles (issue #26)."""
+    return InsightService(article_index(), search_service().with_story_sizes)
 
 
 def job_broker() -> JobBroker:

@@ -33,6 +33,7 @@ from api.errors import (
     PageTooDeep,
     PreconditionFailed,
     TooLarge,
+    TooManyBuckets,
     Unavailable,
 )
 from api.extraction.corenlp import NerUnavailable
@@ -139,6 +140,7 @@ _DOMAIN_ANSWERS: dict[type[DomainError], tuple[int, str]] = {
     JobTooLarge: (413, "job-too-large"),  # before TooLarge, which it is too
     TooLarge: (413, "article-too-large"),
     EmptyJob: (422, "validation-error"),
+    TooManyBuckets: (422, "validation-error"),
     PreconditionFailed: (412, "precondition-failed"),
     InvalidCursor: (400, "invalid-cursor"),
     PageTooDeep: (400, "page-too-deep"),
