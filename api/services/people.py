@@ -20,6 +20,8 @@ from api.textnorm import fold
 
 # People whose spelling might be the one asked for, looked at by /people/{spelling}.
 _DETAIL_CANDIDATES = 20
+# The people and regions a person page names beside them, at most.
+_CO_MENTIONED = 10
 # People whose spelling matches a prefix or part, counted in full for each entry asked.
 _CANDIDATES_PER_ENTRY = 3
 
@@ -50,7 +52,7 @@ class PeopleDirectory:
         """The entry of the person a spelling (full or short) names, with the people and
         regions mentioned beside them and their latest articles; NotFound if none."""
         keys = list(person_lookup_keys(name))
-        body = queries.entity_detail_body("people", keys, co_size=10, latest=5)
+        body = queries.entity_detail_body("people", keys, co_size=_CO_MENTIONED, latest=5)
         body["aggs"]["ids"] = identity_queries.top_ids_body(_DETAIL_CANDIDATES)["aggs"]["ids"]
         response = self.index.search(body)
         aggregations = response.get("aggregations", {})
@@ -62,7 +64,6 @@ class PeopleDirectory:
         if own is None:
             raise NotFound(f"No person {name!r} in any article.")
         detail = own.as_dict()
-        spellings = {fold(s["name"]) for s in detail["spellings"]}
         seen: Counter[str] = Counter()
         for hit in response["hits"]["hits"]:
             for person in hit["_source"].get("people", []):
@@ -74,11 +75,7 @@ class PeopleDirectory:
             s["name"] for s in detail["spellings"] if s["name"] not in aliases
         ]
         detail["co_mentioned"] = {
-            "people": [
-                {"name": parse_entity(b["key"]).name, "articles": b["doc_count"]}
-                for b in aggregations["people"]["buckets"]
-                if fold(parse_entity(b["key"]).name) not in spellings
-            ],
+            "people": queries.co_mentioned_people(aggregations, _CO_MENTIONED, own_id=own.id),
             "regions": [_region(b) for b in aggregations["regions"]["buckets"]],
         }
         detail["latest"] = [queries.parse_hit(hit) for hit in response["hits"]["hits"]]

@@ -28,6 +28,8 @@ from api.store.index import ArticleIndex, StorySize
 from api.textnorm import fold
 from schemas.search import ArticleQueryArgsSchema
 
+# The people and regions an entity page names beside it, at most.
+CO_MENTIONED = 10
 # The members a story page lists at most.
 STORY_PAGE = 1_000
 
@@ -157,7 +159,7 @@ class SearchService:
         if kind == "people":
             return self.people.detail(name)
         keys = list(lookup_keys(kind, name))
-        body = queries.entity_detail_body(kind, keys, co_size=10, latest=5)
+        body = queries.entity_detail_body(kind, keys, co_size=CO_MENTIONED, latest=5)
         response = self.index.search(body)
         aggregations = response.get("aggregations", {})
         own = None
@@ -170,12 +172,12 @@ class SearchService:
         detail["articles"] = response["hits"]["total"]["value"]
         detail["aliases"] = self._aliases(kind, detail["name"], response["hits"]["hits"])
         detail["co_mentioned"] = {
-            other: [
-                self._entity_item(other, bucket)
-                for bucket in aggregations[other]["buckets"]
-                if not (other == kind and bucket["key"] == own["key"])
-            ]
-            for other in ("people", "regions")
+            "people": queries.co_mentioned_people(aggregations, CO_MENTIONED),
+            "regions": [
+                self._entity_item("regions", bucket)
+                for bucket in aggregations["regions"]["buckets"]
+                if not (kind == "regions" and bucket["key"] == own["key"])
+            ],
         }
         detail["latest"] = [queries.parse_hit(hit) for hit in response["hits"]["hits"]]
         if kind == "regions" and detail.get("code"):

@@ -477,16 +477,35 @@ def entity_list_body(
     return {"size": 0, "track_total_hits": False, "aggs": {"entities": {"terms": terms}}}
 
 
+CO_MENTIONED_PEOPLE = "co_mentioned_people"
+
+
 def entity_detail_body(kind: str, keys: list[str], co_size: int, latest: int) -> dict[str, Any]:
-    """Everything known about one entity: its variants, co-mentions and latest articles."""
+    """Everything known about one entity: its variants, co-mentions and latest articles.
+    People co-mentioned are counted by identity, once per person whatever the spelling."""
+    aggregations = {
+        name: {"terms": {"field": ENTITY_FIELDS[name], "size": co_size}}
+        for name in ENTITY_FIELDS
+        if name != "people"
+    }
+    aggregations[CO_MENTIONED_PEOPLE] = identity_queries.people_facet(co_size + 1)
     return {
         "query": {"bool": {"filter": [{"terms": {KEY_FIELDS[kind]: keys}}]}},
         "size": latest,
         "sort": sort_clause("-published_at"),
         "_source": {"excludes": [*SUMMARY_EXCLUDES, "text"]},
         "track_total_hits": True,
-        "aggs": {
-            name: {"terms": {"field": ENTITY_FIELDS[name], "size": co_size}}
-            for name in ENTITY_FIELDS
-        },
+        "aggs": aggregations,
     }
+
+
+def co_mentioned_people(
+    aggregations: dict[str, Any], size: int, own_id: str | None = None
+) -> list[dict[str, Any]]:
+    """The people an entity's articles name (entity_detail_body), but the entity itself."""
+    people = identity_queries.parse_people_facet(aggregations[CO_MENTIONED_PEOPLE]["buckets"])
+    return [
+        {"name": person["value"], "id": person["id"], "articles": person["count"]}
+        for person in people
+        if person["id"] != own_id
+    ][:size]

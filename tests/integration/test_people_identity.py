@@ -185,6 +185,20 @@ def test_the_people_facet_counts_a_person_once(api):
     assert not [v for v in facet if v["value"] == "Wladimir Putin"]
 
 
+@pytest.mark.parametrize("page", ["/regions/UA", "/people/Steven Witkoff"])
+def test_entity_pages_name_a_co_mentioned_person_once_whatever_the_spelling(api, page):
+    people = api.get(page).get_json()["co_mentioned"]["people"]
+    putin = [p for p in people if p["id"] == identity.person_id("Vladimir Putin")]
+    assert [(p["name"], p["articles"]) for p in putin] == [("Vladimir Putin", 2)]
+    assert not [p for p in people if p["name"] == "Wladimir Putin"]
+
+
+def test_a_person_page_does_not_name_the_person_among_those_beside_them(api):
+    people = api.get("/people/Wladimir Putin").get_json()["co_mentioned"]["people"]
+    assert identity.person_id("Vladimir Putin") not in {p["id"] for p in people}
+    assert "Steven Witkoff" in {p["name"] for p in people}
+
+
 def test_an_article_keeps_its_spelling_and_gains_the_identity(api):
     article = api.get(f"/articles/{seed_id('alaska-gespraeche-witkoff.txt')}").get_json()
     (putin,) = [p for p in article["people"] if p["name"] == "Wladimir Putin"]

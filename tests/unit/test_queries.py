@@ -202,7 +202,15 @@ def test_entity_list_and_detail_bodies_use_the_kinds_fields():
     assert terms["include"] == "([^|]* )?re[^|]*\\|organization\\|.*"
     detail = queries.entity_detail_body("outlets", ["pravda.ru"], co_size=10, latest=5)
     assert detail["query"] == {"bool": {"filter": [{"terms": {"outlet_keys": ["pravda.ru"]}}]}}
-    assert set(detail["aggs"]) == {"people", "regions", "outlets", "authors", "organizations"}
+    assert set(detail["aggs"]) == {
+        "co_mentioned_people",
+        "regions",
+        "outlets",
+        "authors",
+        "organizations",
+    }
+    # People beside the entity are counted by identity, not by spelling.
+    assert detail["aggs"]["co_mentioned_people"]["terms"]["field"] == "person_ids"
 
 
 def test_collapse_by_story_pages_by_offset_and_counts_stories_in_facets():
