@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 
 import simplemma
 
 # Words as the standard tokenizer sees them, closely enough: operators, quotes and spaces of a
 # simple_query_string stay where they are.
 _WORD = re.compile(r"\w+")
+# simplemma's dictionary cache does not lock: threads asking for a dictionary at once would
+# each load their own copy (seconds of CPU and 100 MB apiece).
+_LOADING = threading.Lock()
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -31,8 +35,9 @@ def lemma(word: str, language: str) -> str:
 def preload(languages: tuple[str, ...]) -> None:
     """Load these languages' dictionaries now (a second or so for German): at start-up, in
     gunicorn's master, so that workers share them and no first request waits for them."""
-    for language in languages:
-        simplemma.lemmatize("preload", lang=language)
+    with _LOADING:
+        for language in languages:
+            simplemma.lemmatize("preload", lang=language)
 
 
 def lemmatize(text: str, language: str) -> str:
