@@ -21,10 +21,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from playwright.sync_api import Browser, Page, expect
 
-from api.store.index import ArticleIndex
 from tests.browser.test_search_page import ARTIFACTS, SEEDS
 from tests.search_corpus import resource
-from tests.support.services import build_app, isolated_prefix
+from tests.support.services import build_app, isolated_prefix, store_directly
 from tests.support.serving import serving
 
 # This week's articles: a person and a country of the seeds suddenly in the news again.
@@ -72,12 +71,7 @@ def site(es: Elasticsearch) -> Iterator[tuple[str, str]]:
         app = build_app(prefix, log_level="WARNING")
         loaded = app.test_cli_runner().invoke(args=["ingest", str(SEEDS)])
         assert loaded.exit_code == 0, loaded.output
-        index: ArticleIndex = app.extensions["article_index"]
-        outcomes = index.bulk_write(
-            [{"op": "create", "article": a, "content_hash": "h"} for a in recent_articles()],
-            refresh="wait_for",
-        )
-        assert all(outcome.ok for outcome in outcomes)
+        store_directly(app, recent_articles())
         with serving(app) as url:
             yield url, prefix
 

@@ -17,7 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from api.store.index import ArticleIndex, MissingAnalysis
-from tests.support.services import build_app, isolated_prefix
+from tests.support.services import app_with_articles, build_app, isolated_prefix
 
 TODAY = dt.date.today()
 
@@ -57,14 +57,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def language_app(es: Elasticsearch) -> Iterator[Flask]:
-    with isolated_prefix(es, "test-language") as prefix:
-        app = build_app(prefix)
-        index: ArticleIndex = app.extensions["article_index"]
-        outcomes = index.bulk_write(
-            [{"op": "create", "article": item, "content_hash": "h"} for item in ARTICLES],
-            refresh="wait_for",
-        )
-        assert all(outcome.ok for outcome in outcomes)
+    with app_with_articles(es, "test-language", ARTICLES) as app:
         yield app
 
 

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api.store.index import ArticleIndex
 from tests.search_corpus import region, resource
-from tests.support.services import build_app, isolated_prefix
+from tests.support.services import app_with_articles
 
 DROUGHT = (
     "River levels at the port of Manaus fell to a record low as the drought returned. "
@@ -108,14 +107,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def related_app(es):
-    with isolated_prefix(es, "test-related") as prefix:
-        app = build_app(prefix, log_level="WARNING")
-        index: ArticleIndex = app.extensions["article_index"]
-        outcomes = index.bulk_write(
-            [{"op": "create", "article": a, "content_hash": "h"} for a in ARTICLES],
-            refresh="wait_for",
-        )
-        assert all(outcome.ok for outcome in outcomes)
+    with app_with_articles(es, "test-related", ARTICLES) as app:
         yield app
 
 

@@ -11,21 +11,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api.store.index import ArticleIndex
 from tests.search_corpus import corpus
-from tests.support.services import build_app, isolated_prefix
+from tests.support.services import app_with_articles
 
 
 @pytest.fixture(scope="module")
 def corpus_app(es):
-    with isolated_prefix(es, "test-timelines") as prefix:
-        app = build_app(prefix, log_level="WARNING")
-        index: ArticleIndex = app.extensions["article_index"]
-        outcomes = index.bulk_write(
-            [{"op": "create", "article": article, "content_hash": "h"} for article in corpus()],
-            refresh="wait_for",
-        )
-        assert all(outcome.ok for outcome in outcomes)
+    with app_with_articles(es, "test-timelines", corpus()) as app:
         yield app
 
 

@@ -10,9 +10,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from api.store.index import ArticleIndex
 from tests.search_corpus import resource
-from tests.support.services import build_app, isolated_prefix
+from tests.support.services import app_with_articles
 
 
 def _row(day: str, title: str, people: list[str], regions: list[str]) -> tuple[Any, ...]:
@@ -50,15 +49,8 @@ ROWS = (
 
 @pytest.fixture(scope="module")
 def trends_app(es):
-    with isolated_prefix(es, "test-trends") as prefix:
-        app = build_app(prefix, log_level="WARNING")
-        index: ArticleIndex = app.extensions["article_index"]
-        articles = [resource(number, row) for number, row in enumerate(ROWS, start=1)]
-        outcomes = index.bulk_write(
-            [{"op": "create", "article": a, "content_hash": "h"} for a in articles],
-            refresh="wait_for",
-        )
-        assert all(outcome.ok for outcome in outcomes)
+    articles = [resource(number, row) for number, row in enumerate(ROWS, start=1)]
+    with app_with_articles(es, "test-trends", articles) as app:
         yield app
 
 
@@ -141,14 +133,8 @@ def test_window_counts_back_from_now(es):
 
     rows = [at(3 + 6 * step, "Eli Steady") for step in range(64)]
     rows += [at(hours, "Dara Now") for hours in (1, 2, 5, 9, 30, 33, 37, 40)]
-    with isolated_prefix(es, "test-trends-now") as prefix:
-        app = build_app(prefix, log_level="WARNING")
-        index: ArticleIndex = app.extensions["article_index"]
-        articles = [resource(n, row) for n, row in enumerate(rows, start=1)]
-        index.bulk_write(
-            [{"op": "create", "article": a, "content_hash": "h"} for a in articles],
-            refresh="wait_for",
-        )
+    articles = [resource(n, row) for n, row in enumerate(rows, start=1)]
+    with app_with_articles(es, "test-trends-now", articles) as app:
         client = app.test_client()
         # The last 24 hours against the 24 before: Dara Now was there already.
         day = trends(client, "window=24h")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -40,3 +40,24 @@ def build_app(prefix: str, **overrides: Any) -> Flask:
     return create_app(
         **{"es_url": ES_URL, "es_index_prefix": prefix, "log_level": "WARNING", **overrides}
     )
+
+
+def store_directly(app: Flask, articles: Iterable[dict[str, Any]]) -> None:
+    """Write articles as they are (no extraction) through the app's index, searchable at once."""
+    index = app.extensions["article_index"]
+    outcomes = index.bulk_write(
+        [{"op": "create", "article": article, "content_hash": "h"} for article in articles],
+        refresh="wait_for",
+    )
+    assert all(outcome.ok for outcome in outcomes)
+
+
+@contextmanager
+def app_with_articles(
+    es: Elasticsearch, label: str, articles: Iterable[dict[str, Any]]
+) -> Iterator[Flask]:
+    """An app on a prefix of its own whose index holds these articles (and only these)."""
+    with isolated_prefix(es, label) as prefix:
+        app = build_app(prefix, log_level="WARNING")
+        store_directly(app, articles)
+        yield app
