@@ -158,5 +158,4 @@ def parse_people_facet(buckets: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 if (person.get("identity") or {}).get("id") == bucket["key"]:
                     name = person["identity"]["name"]
         values.append({"value": name, "id": bucket["key"], "count": bucket["doc_count"]})
-    # Elasticsearch breaks ties by id, a hash: people of equal count read alphabetically.
-    return sorted(values, key=lambda value: (-value["count"], fold(value["value"])))
+    return values

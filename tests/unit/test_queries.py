@@ -252,17 +252,3 @@ def test_story_candidates_are_one_query_on_the_bands_or_the_story_ids():
     assert should == [{"terms": {"story_bands": ["0:ab", "1:cd"]}}, {"terms": {"story.id": ["a1"]}}]
     assert body["seq_no_primary_term"] is True
     assert "story_signature" in body["_source"]["includes"]
-
-
-def test_people_of_equal_count_in_the_facet_read_alphabetically():
-    def bucket(person_id: str, count: int, name: str) -> dict:
-        hit = {"_source": {"people": [{"name": name, "identity": {"id": person_id, "name": name}}]}}
-        return {"key": person_id, "doc_count": count, "person": {"hits": {"hits": [hit]}}}
-
-    buckets = [
-        bucket("p1", 2, "Zoe Hart"),
-        bucket("p2", 1, "Émile Roux"),
-        bucket("p3", 1, "Ana Ruiz"),
-    ]
-    values = identity_queries.parse_people_facet(buckets)
-    assert [value["value"] for value in values] == ["Zoe Hart", "Ana Ruiz", "Émile Roux"]
