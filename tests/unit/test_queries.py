@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from api.store import identity_queries, queries
+from api.store import queries
 from api.store.languages import LANGUAGES, LEMMATIZED_LANGUAGES
 from api.store.queries import Filters, Highlighting, SearchSpec
 from api.textanalysis import lemmatize
