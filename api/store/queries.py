@@ -504,8 +504,10 @@ def co_mentioned_people(
 ) -> list[dict[str, Any]]:
     """The people an entity's articles name (entity_detail_body), but the entity itself."""
     people = identity_queries.parse_people_facet(aggregations[CO_MENTIONED_PEOPLE]["buckets"])
-    return [
+    named = [
         {"name": person["value"], "id": person["id"], "articles": person["count"]}
         for person in people
         if person["id"] != own_id
-    ][:size]
+    ]
+    # Elasticsearch breaks count ties by bucket key, a person's id (a hash): read them by name.
+    return sorted(named, key=lambda person: (-person["articles"], fold(person["name"])))[:size]
