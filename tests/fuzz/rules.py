@@ -2,7 +2,9 @@
 
 A cursor is an opaque token that only a previous page hands out, page × per_page may not
 pass 10,000, and published_to may not come before published_from; all three are documented,
-and tests/integration/test_search.py covers each refusal. GET /trends takes `from` and `to`
+and tests/integration/test_search.py covers each refusal. zero_fill lists at most 10,000
+buckets of the interval between the dates (documented; tests/integration/test_timelines.py
+covers the refusal). GET /trends takes `from` and `to`
 together or neither, `to` after `from` (documented; tests/integration/test_trends.py covers
 each refusal). Everything else is sent as generated.
 """
@@ -25,6 +27,7 @@ def drop_unexpressible_combinations(case: Any) -> None:
     start, end = case.query.get("published_from"), case.query.get("published_to")
     if isinstance(start, str) and isinstance(end, str) and start > end:
         case.query.pop("published_to")
+    _zero_fill_within_the_bucket_limit(case.query)
 
 
 def _one_trend_window(query: dict[str, Any]) -> None:
@@ -44,6 +47,25 @@ def _one_trend_window(query: dict[str, Any]) -> None:
     if not usable:
         query.pop("from", None)
         query.pop("to", None)
+
+
+# The shortest span a bucket of each fixed interval covers (auto stays near 100 buckets).
+_BUCKET_SPAN = {
+    "hour": dt.timedelta(hours=1),
+    "day": dt.timedelta(days=1),
+    "week": dt.timedelta(weeks=1),
+    "month": dt.timedelta(days=28),
+}
+
+
+def _zero_fill_within_the_bucket_limit(query: dict[str, Any]) -> None:
+    interval = query.get("interval", "month")
+    span = _BUCKET_SPAN.get(interval) if isinstance(interval, str) else None
+    first, last = _date(query.get("published_from")), _date(query.get("published_to"))
+    wanted = query.get("zero_fill") in (True, "true") and span and first and last
+    # Below the limit with a margin: buckets align to calendar boundaries, months vary.
+    if wanted and (last - first + dt.timedelta(days=1)) / span > 9_000:
+        query.pop("zero_fill")
 
 
 def _date(value: Any) -> dt.date | None:
