@@ -202,9 +202,6 @@ def folded_fields(article: dict[str, Any]) -> dict[str, str]:
     }
 
 
-# --- v4, issue #24: language-aware full text ----------------------------------------------------
-
-
 def language_fields(article: dict[str, Any]) -> dict[str, str]:
     """The title and text in the fields of the article's language (see api.store.mapping):
     as written, and for the lemmatized languages also as lemmas. None for other languages."""
@@ -219,9 +216,6 @@ def language_fields(article: dict[str, Any]) -> dict[str, str]:
         fields[language_field("title", language, lemmas=True)] = lemmatize(title, language)
         fields[language_field("text", language, lemmas=True)] = lemmatize(text, language)
     return fields
-
-
-# ------------------------------------------------------------------------------------------------
 
 
 def searched_fields(article: dict[str, Any]) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The languages search analyses, and the names of their fields (mapping v4, issue #24).
+"""The languages search analyses, and the names of their fields (mapping v4).
 
 Per language the article's title and text are kept twice beside the exact fields: as written,
 analysed by the language's analyzer (`text_de`), and, for the languages a lemmatizer serves

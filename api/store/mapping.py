@@ -26,7 +26,7 @@ STORIES_SINCE = 3
 
 _KEYWORD = {"type": "keyword"}
 
-# --- v4, issue #24: language-aware full text ----------------------------------------------------
+# Language-aware full text (v4).
 # Analyzers built only from the names of Elasticsearch's built-in analysis (`stemmer`,
 # `asciifolding`, `elision`, `german_normalization`, `stop`, `lowercase`): a full distribution
 # has them all, and the local integ-test node gets them from scripts/analysis-plugin. One
@@ -108,11 +108,10 @@ LANGUAGE_FIELDS: dict[str, Any] = {
         for part in PARTS
     },
 }
-# ------------------------------------------------------------------------------------------------
 _STORED_ONLY_KEYWORD = {"type": "keyword", "index": False, "doc_values": False}
 
 _IDENTITY = {"properties": {"id": _KEYWORD, "name": _KEYWORD}}
-# --- v4, issue #25: identities (api.extraction.identity) -------------------------------------
+# Identities (v4, api.extraction.identity).
 # Each person and listed organisation of an article carries {id, name}; the person's id and
 # "id|folded spelling|language|Spelling" once per person make /people one entry per person
 # (terms aggregations); the spelling keys themselves share `person_keys` with folded names.
@@ -120,7 +119,6 @@ IDENTITY_PROPERTIES: dict[str, Any] = {
     "person_ids": _KEYWORD,
     "person_spellings": _KEYWORD,
 }
-# --- end of the issue #25 block ---------------------------------------------------------------
 
 MAPPING: dict[str, Any] = {
     "dynamic": "strict",
@@ -150,7 +148,7 @@ MAPPING: dict[str, Any] = {
                 "aliases": _STORED_ONLY_KEYWORD,
                 "mentions": {"type": "integer", "index": False},
                 "title": _STORED_ONLY_KEYWORD,
-                "identity": _IDENTITY,  # v4, issue #25
+                "identity": _IDENTITY,
             }
         },
         "regions": {
@@ -169,7 +167,7 @@ MAPPING: dict[str, Any] = {
             "properties": {
                 "name": _KEYWORD,
                 "mentions": {"type": "integer", "index": False},
-                "identity": _IDENTITY,  # v4, issue #25
+                "identity": _IDENTITY,
             }
         },
         "provenance": {"type": "object", "enabled": False},

@@ -233,7 +233,7 @@ def facet_aggregations(
             aggregations[name] = {
                 "date_histogram": timeline_histogram(interval, zero_fill, timeline_bounds)
             }
-        elif name == "people":  # one bucket per person, whatever the spelling (issue #25)
+        elif name == "people":  # one bucket per person, whatever the spelling
             aggregations[name] = identity_queries.people_facet(size)
         else:
             aggregations[name] = {"terms": {"field": _FACET_FIELDS[name], "size": size}}
